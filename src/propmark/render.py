@@ -1,0 +1,92 @@
+"""Terminal views: the batch summary table, the per-article check view and metric tables."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from propmark.config import load_config
+
+
+def _colors() -> dict[str, str]:
+    return dict(load_config("labels").get("colors", {}))
+
+
+def _short(label: str) -> str:
+    return {"boilerplate": "boiler", "appeal": "appeal", "unsourced_attribution": "unsourced", "state_media_disclaimer": "state-media"}.get(label, label)
+
+
+def summary_table(results: Sequence[dict], labels: Sequence[str]) -> Table:
+    table = Table(title="propmark score", show_lines=False)
+    table.add_column("article", overflow="fold")
+    table.add_column("lang")
+    table.add_column("sent.", justify="right")
+    colors = _colors()
+    for label in labels:
+        table.add_column(Text(_short(label), style=colors.get(label, "")), justify="right")
+    table.add_column("credibility", justify="right")
+    for r in results:
+        cred = r["credibility"]
+        style = {"high": "green", "mixed": "yellow", "low": "red"}.get(cred["band"], "")
+        table.add_row(
+            r["id"], r["lang"], str(len(r["sentences"])), *(str(r["markers"][x]) for x in labels),
+            Text(f"{cred['score']:.2f} {cred['band']}", style=style),
+        )
+    return table
+
+
+def legend(labels: Sequence[str]) -> Text:
+    colors = _colors()
+    text = Text("legend: ")
+    for label in labels:
+        text.append(f" {label} ", style=f"bold black on {colors.get(label, 'white')}")
+        text.append(" ")
+    return text
+
+
+def article_view(result: dict, labels: Sequence[str], flagged_only: bool = False) -> list[Text]:
+    """One line per sentence; flagged ones coloured by their first label, with label scores."""
+    colors = _colors()
+    lines = []
+    for i, s in enumerate(result["sentences"]):
+        if flagged_only and not s["labels"]:
+            continue
+        line = Text(f"{i:>3} ", style="dim")
+        if s["labels"]:
+            line.append(s["text"], style=colors.get(s["labels"][0], "bold"))
+            tags = ", ".join(f"{_short(x)} {s['scores'][x]:.2f}" for x in s["labels"])
+            line.append(f"  [{tags}]", style="bold")
+        else:
+            line.append(s["text"])
+        lines.append(line)
+    return lines
+
+
+def credibility_text(result: dict) -> Text:
+    cred = result["credibility"]
+    text = Text(f"credibility {cred['score']:.2f} ({cred['band']})", style="bold")
+    for reason in cred["reasons"]:
+        sent = ", ".join(str(i) for i in reason["sentences"][:12])
+        more = "…" if len(reason["sentences"]) > 12 else ""
+        text.append(f"\n  {reason['effect']:+.2f} {reason['feature']} = {reason['value']:.3g} (sentences {sent}{more})")
+    return text
+
+
+def metrics_table(result: dict, title: str) -> Table:
+    table = Table(title=title)
+    for col in ("label", "precision", "recall", "F1", "support"):
+        table.add_column(col, justify="left" if col == "label" else "right")
+    for name, m in result["labels"].items():
+        table.add_row(name, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}", str(m["support"]))
+    table.add_row("micro F1", "", "", f"{result['micro_f1']:.3f}", "", style="bold")
+    table.add_row("macro F1", "", "", f"{result['macro_f1']:.3f}", "", style="bold")
+    return table
+
+
+def print_metrics(console: Console, result: dict) -> None:
+    console.print(metrics_table(result, f"all languages ({result['sentences']} sentences)"))
+    for lang, m in result.get("by_lang", {}).items():
+        console.print(metrics_table(m, f"lang = {lang}"))

@@ -1,0 +1,86 @@
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from rich.console import Console
+
+from propmark import model as model_io
+from propmark.config import label_names
+from propmark.data import load_documents
+from propmark.encoder import load_base
+from propmark.errors import ModelError
+from propmark.infer import document_probabilities
+from propmark.train import train
+
+from conftest import TINY, build_tiny_encoder, tiny_train_config
+
+
+def test_model_folder_is_small_and_complete(tiny_model: Path) -> None:
+    names = {p.name for p in tiny_model.iterdir()}
+    assert {"adapter.safetensors", "config.json", "manifest.json", "metrics.json", "README.md"} <= names
+    assert sum(p.stat().st_size for p in tiny_model.iterdir()) < 1_000_000
+    spec = json.loads((tiny_model / "config.json").read_text())
+    assert spec["labels"] == label_names() and len(spec["thresholds"]) == 4
+
+
+def test_training_learns_the_tiny_corpus(tiny_model: Path) -> None:
+    metrics = json.loads((tiny_model / "metrics.json").read_text())
+    losses = [h["train_loss"] for h in metrics["history"]]
+    assert losses[-1] < 0.5 * losses[0]
+    model = model_io.load(tiny_model)
+    docs = load_documents([TINY], label_names())
+    probs = np.concatenate(document_probabilities(model, [d.sentences for d in docs]))
+    ads = [i for i, s in enumerate(s for d in docs for s in d.sentences) if s in ("Anzeige", "annonse", "Advertisement")]
+    assert (probs[ads, 0] > 0.5).all()
+
+
+def test_save_load_round_trip_gives_same_probabilities(tiny_model: Path) -> None:
+    a = model_io.load(tiny_model)
+    b = model_io.load(tiny_model)
+    docs = [["Anzeige", "Experten zufolge steigt der Preis.", "Teilen Sie diesen Artikel!"]]
+    np.testing.assert_allclose(document_probabilities(a, docs)[0], document_probabilities(b, docs)[0], atol=1e-6)
+
+
+def test_context_changes_a_sentence_score(tiny_model: Path) -> None:
+    model = model_io.load(tiny_model)
+    alone = document_probabilities(model, [["Anzeige"]])[0][0]
+    framed = document_probabilities(model, [["Das Kabinett hat das Gesetz verabschiedet.", "Anzeige", "Subscribe to our newsletter"]])[0][1]
+    assert not np.allclose(alone, framed)
+
+
+def test_training_is_deterministic_with_a_seed(tiny_encoder: Path, tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        train(tiny_train_config(tiny_encoder, tmp_path / name, epochs=2), Console(quiet=True))
+    assert (tmp_path / "a" / "adapter.safetensors").read_bytes() == (tmp_path / "b" / "adapter.safetensors").read_bytes()
+
+
+def test_refuses_a_different_base_encoder(tiny_model: Path, tmp_path: Path) -> None:
+    other = load_base(str(build_tiny_encoder(tmp_path / "other", seed=99)))
+    with pytest.raises(ModelError, match="fingerprint"):
+        model_io.load(tiny_model, base=other)
+
+
+def test_refuses_an_altered_or_incomplete_folder(tiny_model: Path, tmp_path: Path) -> None:
+    altered = tmp_path / "altered"
+    shutil.copytree(tiny_model, altered)
+    config = json.loads((altered / "config.json").read_text())
+    config["thresholds"] = [0.01] * 4
+    (altered / "config.json").write_text(json.dumps(config))
+    with pytest.raises(ModelError, match="altered"):
+        model_io.load(altered)
+    (altered / "adapter.safetensors").unlink()
+    with pytest.raises(ModelError, match="missing"):
+        model_io.load(altered)
+    with pytest.raises(ModelError, match="not found"):
+        model_io.load(tmp_path / "nowhere")
+
+
+def test_dev_and_test_splits_are_reported(tiny_encoder: Path, tmp_path: Path) -> None:
+    cfg = tiny_train_config(tiny_encoder, tmp_path / "m", epochs=2, dev_fraction=0.3, test_fraction=0.3)
+    metrics = train(cfg, Console(quiet=True))
+    assert set(metrics["split"]["documents"]) == {"train", "dev", "test"}
+    held_out = set(metrics["split"]["test_doc_ids"]) | set(metrics["split"]["dev_doc_ids"])
+    assert held_out and "dev" in metrics and "test" in metrics
+    assert set(metrics["test"]["labels"]) == set(label_names())
