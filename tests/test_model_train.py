@@ -84,3 +84,14 @@ def test_dev_and_test_splits_are_reported(tiny_encoder: Path, tmp_path: Path) ->
     held_out = set(metrics["split"]["test_doc_ids"]) | set(metrics["split"]["dev_doc_ids"])
     assert held_out and "dev" in metrics and "test" in metrics
     assert set(metrics["test"]["labels"]) == set(label_names())
+
+
+@pytest.mark.parametrize("precision, tolerance", [("fp32", 1e-5), ("bf16", 0.05), ("int8", 0.1)])
+def test_optimized_model_keeps_its_predictions(tiny_model: Path, precision: str, tolerance: float) -> None:
+    from propmark.runtime import optimize
+
+    docs = [["Anzeige", "Experten zufolge steigt der Preis.", "Teilen Sie diesen Artikel!", "Das Kabinett tagt."]]
+    reference = document_probabilities(model_io.load(tiny_model), docs)[0]
+    fast = optimize(model_io.load(tiny_model), precision)
+    assert not any("LoRA" in type(m).__name__ for m in fast.encoder.modules())
+    np.testing.assert_allclose(document_probabilities(fast, docs)[0], reference, atol=tolerance)

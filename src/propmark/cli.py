@@ -20,6 +20,7 @@ out = Console()
 err = Console(stderr=True)
 
 ModelOpt = typer.Option(None, "--model", "-m", help="Model folder (default: the shipped model/ or $PROPMARK_MODEL).")
+PrecisionOpt = typer.Option(None, "--precision", help="fp32, bf16 or int8 (default: configs/batch.yaml).")
 
 
 @contextmanager
@@ -68,44 +69,70 @@ def train(
         err.print(f"[green]model written to {cfg.output}[/] ({metrics['train_seconds']} s)")
 
 
-def _load_predictor(model: Optional[Path]):
+def _load_predictor(model: Optional[Path], precision: Optional[str] = None):
     from propmark.predict import Predictor
 
-    return Predictor.load(model)
+    return Predictor.load(model, precision)
 
 
 @app.command()
 def score(
-    paths: list[Path] = typer.Argument(..., help="Files or folders of .txt, .md or .jsonl articles."),
-    out_file: Optional[Path] = typer.Option(None, "--out", "-o", help="Write one JSON object per article here (JSONL)."),
+    paths: list[Path] = typer.Argument(..., help="Files or folders (.txt .md .html .htm .jsonl .csv), or - for standard input."),
+    out_file: Optional[Path] = typer.Option(None, "--out", "-o", help="Write one result per article here, as it goes."),
+    fmt: Optional[str] = typer.Option(None, "--format", help="jsonl, csv or parquet (default: from the --out suffix, else jsonl)."),
+    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run: skip articles already in --out."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing --out."),
+    errors_file: Optional[Path] = typer.Option(None, "--errors", help="Where to list inputs that could not be scored (default: OUT.errors.jsonl)."),
+    main_only: Optional[bool] = typer.Option(None, "--main-only/--all-blocks", help="HTML: keep only the main text (default: all text blocks, so boilerplate can be flagged)."),
+    max_file_mb: Optional[float] = typer.Option(None, min=0.001, help="Skip .txt/.md/.html files larger than this."),
     model: Optional[Path] = ModelOpt,
+    precision: Optional[str] = PrecisionOpt,
 ) -> None:
-    """Label every sentence of every article and print a summary."""
-    from rich.progress import Progress
+    """Label every sentence of every article; write results as they are made."""
+    from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
-    from propmark.atomic import write_text
-    from propmark.inputs import Article, iter_articles
-    from propmark.render import summary_table
+    from propmark.batch import run_batch
+    from propmark.config import load_config
+    from propmark.export import FORMATS, export, format_for
+    from propmark.inputs import InputOptions, check_paths, iter_articles
+    from propmark.journal import Journal
+    from propmark.render import batch_summary, summary_table
 
     with _user_errors():
-        items = list(iter_articles(paths))
-        articles = [a for a in items if isinstance(a, Article)]
-        problems = [p for p in items if not isinstance(p, Article)]
-        predictor = _load_predictor(model)
-        results = []
-        with Progress(console=err, transient=True) as progress:
-            task = progress.add_task("scoring", total=len(articles))
-            for result in predictor.score(articles):
-                results.append(result)
-                progress.advance(task)
-        if out_file:
-            write_text(out_file, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in results))
-        out.print(summary_table(results, predictor.labels))
-        for problem in problems:
-            err.print(f"[yellow]skipped[/] {escape(problem.source)}: {escape(problem.reason)}", soft_wrap=True, highlight=False)
-        if out_file:
-            err.print(f"wrote {len(results)} articles to {out_file}")
-        if problems:
+        cfg = load_config("batch")
+        check_paths(paths)
+        if fmt is not None and fmt not in FORMATS:
+            raise PropmarkError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+        if (resume or force or fmt or errors_file) and out_file is None:
+            raise PropmarkError("--resume, --force, --format and --errors need --out")
+        if resume and force:
+            raise PropmarkError("use either --resume or --force, not both")
+        fmt = format_for(out_file, fmt) if out_file else "jsonl"
+        journal_path = None if out_file is None else out_file if fmt == "jsonl" else out_file.with_name(out_file.name + ".partial.jsonl")
+        if out_file is not None and fmt != "jsonl" and out_file.exists() and not (resume or force):
+            raise PropmarkError(f"{out_file} already exists: add --force to overwrite it")
+        errors_path = errors_file or (out_file.with_name(out_file.stem + ".errors.jsonl") if out_file else None)
+        options = InputOptions(
+            max_file_bytes=int((max_file_mb or cfg["max_file_mb"]) * 1024 * 1024),
+            max_article_chars=int(cfg["max_article_chars"]),
+            html_main_only=cfg["html_main_only"] if main_only is None else main_only,
+        )
+        predictor = _load_predictor(model, precision)
+        with Journal(journal_path, resume, force, cfg["fsync_every"]) as results, Journal(errors_path, resume, force or resume) as problems:
+            with Progress(SpinnerColumn(), TextColumn("scoring articles"), MofNCompleteColumn(), TimeElapsedColumn(),
+                          TaskProgressColumn(show_speed=True), console=err, transient=True) as progress:
+                task = progress.add_task("scoring", total=None)
+                summary = run_batch(
+                    predictor, iter_articles(paths, options, [p for p in (journal_path, errors_path) if p]), results, problems, int(cfg["group_articles"]),
+                    lambda n: progress.advance(task, n),
+                )
+        if out_file is not None and fmt != "jsonl":
+            export(journal_path, out_file, fmt, predictor.labels)
+            journal_path.unlink()
+        if summary.scored + summary.resumed <= 50:
+            out.print(summary_table(summary.samples, predictor.labels))
+        err.print(batch_summary(summary, out_file, errors_path), soft_wrap=True)
+        if summary.problems:
             raise typer.Exit(1)
 
 
@@ -123,7 +150,7 @@ def check(
         if not file.is_file():
             raise PropmarkError(f"not a file: {file}")
         items = list(iter_articles([file]))
-        if len(items) != 1 or not isinstance(items[0], Article):
+        if len(items) != 1 or not isinstance(items[0], Article):  # e.g. a .jsonl with several articles
             reason = items[0].reason if items and not isinstance(items[0], Article) else "expected one article"
             raise PropmarkError(f"{file}: {reason}")
         predictor = _load_predictor(model)
@@ -156,6 +183,7 @@ def evaluate_cmd(
     held_out: bool = typer.Option(
         False, "--held-out", help="Only the documents the model's training held out as its test split."
     ),
+    precision: Optional[str] = PrecisionOpt,
 ) -> None:
     """Precision, recall and F1 per label and per language on labeled data."""
     from propmark.config import label_names
@@ -165,7 +193,7 @@ def evaluate_cmd(
 
     with _user_errors():
         docs = load_documents(data, label_names())
-        predictor = _load_predictor(model)
+        predictor = _load_predictor(model, precision)
         if held_out:
             docs = _held_out(docs, model)
         probs = np.concatenate(predictor.probabilities([d.sentences for d in docs]))

@@ -76,7 +76,8 @@ def fingerprint(model: PreTrainedModel) -> str:
     for key, tensor in sorted(model.state_dict().items()):
         digest.update(key.encode())
         digest.update(str(tuple(tensor.shape)).encode())
-        digest.update(tensor.detach().to(torch.float32).contiguous().numpy().tobytes())
+        array = tensor.detach().contiguous()
+        digest.update((array if array.dtype == torch.float32 else array.float()).numpy())  # buffer, no copy
     return digest.hexdigest()
 
 

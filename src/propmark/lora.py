@@ -59,3 +59,22 @@ def inject(
         setattr(parent, child, LoRALinear(module, rank, alpha, dropout))
         wrapped += 1
     return wrapped
+
+
+def merge(model: nn.Module) -> int:
+    """Fold every adapter into its base weight (``W += scale * B @ A``) for inference.
+
+    The merged model computes the same function with plain ``nn.Linear`` layers, which
+    is faster and lets int8 quantisation see ordinary linear layers. Returns the count.
+    """
+    merged = 0
+    for name, module in list(model.named_modules()):
+        if not isinstance(module, LoRALinear):
+            continue
+        with torch.no_grad():
+            module.base.weight += (module.lora_b @ module.lora_a) * module.scale
+        parent_name, _, child = name.rpartition(".")
+        parent = model.get_submodule(parent_name) if parent_name else model
+        setattr(parent, child, module.base)
+        merged += 1
+    return merged

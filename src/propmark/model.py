@@ -68,6 +68,8 @@ class MarkerModel(nn.Module):
     def __init__(self, base: BaseEncoder, spec: ModelSpec) -> None:
         super().__init__()
         self.spec = spec
+        self.autocast_bf16 = False  # set by runtime.optimize for inference
+        self.precision = "fp32"
         self.tokenizer = base.tokenizer
         self.encoder = base.model
         wrapped = lora.inject(self.encoder, **spec.lora)
@@ -94,7 +96,9 @@ class MarkerModel(nn.Module):
 
     def embed(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
         """Mean-pooled sentence embeddings (the pooling e5 was trained with)."""
-        hidden = self.encoder(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).last_hidden_state
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.autocast_bf16):
+            hidden = self.encoder(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).last_hidden_state
+        hidden = hidden.float()
         mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
         return (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
 

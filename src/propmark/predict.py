@@ -9,12 +9,13 @@ from pathlib import Path
 import numpy as np
 
 from propmark import model as model_io
-from propmark.config import default_model_dir
+from propmark.config import default_model_dir, load_config
 from propmark.credibility import assess
 from propmark.infer import document_probabilities
 from propmark.inputs import Article
 from propmark.langid import detect
 from propmark.model import MarkerModel
+from propmark.runtime import optimize
 from propmark.segment import segment
 
 
@@ -28,8 +29,12 @@ class Predictor:
         self.batch_size = batch_size
 
     @classmethod
-    def load(cls, model_dir: Path | None = None, batch_size: int = 32) -> "Predictor":
-        return cls(model_io.load(model_dir or default_model_dir()), batch_size)
+    def load(cls, model_dir: Path | None = None, precision: str | None = None, batch_size: int | None = None) -> "Predictor":
+        """Load a model folder ready for scoring, with the speed settings of configs/batch.yaml."""
+        cfg = load_config("batch")
+        model = model_io.load(model_dir or default_model_dir())
+        optimize(model, precision or cfg["precision"], int(cfg["threads"]))
+        return cls(model, batch_size or int(cfg["batch_size"]))
 
     def probabilities(self, documents: list[list[str]]) -> list[np.ndarray]:
         return document_probabilities(self.model, documents, self.batch_size)
@@ -46,6 +51,7 @@ class Predictor:
         markers = {name: int(flags[:, j].sum()) if len(flags) else 0 for j, name in enumerate(self.labels)}
         return {
             "id": article.id,
+            "source": article.source or article.id,
             "lang": detect(article.text),
             **({"meta": article.meta} if article.meta else {}),
             "sentences": sentences,
@@ -53,11 +59,14 @@ class Predictor:
             "credibility": assess([s["labels"] for s in sentences]),
         }
 
+    def score_group(self, articles: list[Article]) -> list[dict]:
+        """Classify articles together, so their sentences share encoder batches (and repeats are encoded once)."""
+        segmented = [segment(a.text) for a in articles]
+        probs = self.probabilities([[s.text for s in segs] for segs in segmented])
+        return [self._result(a, segs, p) for a, segs, p in zip(articles, segmented, probs)]
+
     def score(self, articles: Iterable[Article], group: int = 16) -> Iterator[dict]:
-        """Results in input order; articles are classified ``group`` at a time to fill batches."""
+        """Results in input order, ``group`` articles at a time."""
         stream = iter(articles)
         while batch := list(islice(stream, group)):
-            segmented = [segment(a.text) for a in batch]
-            probs = self.probabilities([[s.text for s in segs] for segs in segmented])
-            for article, segs, p in zip(batch, segmented, probs):
-                yield self._result(article, segs, p)
+            yield from self.score_group(batch)

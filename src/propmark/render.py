@@ -38,6 +38,25 @@ def summary_table(results: Sequence[dict], labels: Sequence[str]) -> Table:
     return table
 
 
+def batch_summary(summary, out_file, errors_file) -> Text:
+    """The closing lines of a batch: what was scored, how fast, what failed and where it is listed."""
+    rate = summary.scored / summary.seconds if summary.seconds else 0.0
+    text = Text(f"scored {summary.scored} articles ({summary.sentences} sentences) in {summary.seconds:.1f} s, {rate:.1f} articles/s", style="bold")
+    if summary.resumed:
+        text.append(f"; {summary.resumed} already done (resumed)")
+    if summary.scored:
+        text.append("\nmarkers: " + ", ".join(f"{k} {v}" for k, v in summary.markers.items()))
+        text.append("\ncredibility bands: " + ", ".join(f"{k} {v}" for k, v in sorted(summary.bands.items())))
+    if out_file:
+        text.append(f"\nresults: {out_file}")
+    for problem in summary.problem_samples:
+        text.append(f"\nskipped {problem.source}: {problem.reason}", style="yellow")
+    if summary.problems:
+        where = f", listed in {errors_file}" if errors_file else ""
+        text.append(f"\n{summary.problems} input(s) could not be scored{where}", style="yellow")
+    return text
+
+
 def legend(labels: Sequence[str]) -> Text:
     colors = _colors()
     text = Text("legend: ")
