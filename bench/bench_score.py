@@ -4,8 +4,9 @@
 
 Builds a crawl-like corpus from the project's labeled articles: each synthetic article keeps
 its outlet's boilerplate lines verbatim (menus, footers and donation blocks repeat across a
-site's pages, as in real crawls) while every body sentence is made unique. Then, each in its
-own process so peak memory is its own:
+site's pages, as in real crawls) while every body sentence is made unique, and a site's pages
+come one after another, as in a crawl folder per site. Then, each in its own process so peak
+memory is its own:
 
   baseline  every article segmented and classified on its own with the encoder and head in
             fp32, batches of 32 sentences in reading order, nothing else;
@@ -36,9 +37,14 @@ def build_corpus(path: Path, n: int) -> None:
     from propmark.data import load_documents
 
     docs = load_documents([REPO / "training" / "corpus"], label_names())
+    by_outlet: dict[str, list] = {}
+    for doc in docs:
+        by_outlet.setdefault(doc.group, []).append(doc)
+    outlets = sorted(by_outlet)
     with open(path, "w", encoding="utf-8") as out:
         for i in range(n):
-            doc = docs[i % len(docs)]
+            pages = by_outlet[outlets[i * len(outlets) // n]]
+            doc = pages[i % len(pages)]
             lines = [s if "boilerplate" in labels else f"{s} ({i})" for s, labels in zip(doc.sentences, doc.labels)]
             out.write(json.dumps({"id": f"a{i}", "text": "\n".join(lines), "outlet": doc.outlet}, ensure_ascii=False) + "\n")
 

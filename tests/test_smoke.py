@@ -32,10 +32,9 @@ def base():
 
 
 @pytest.fixture(scope="module")
-def shipped(base) -> Predictor:
-    from propmark import model as model_io
-
-    return Predictor(model_io.load(REPO / "model", base=base))
+def shipped() -> Predictor:
+    """The model as `propmark score` loads it (configs/batch.yaml precision)."""
+    return Predictor.load(REPO / "model")
 
 
 def test_rebuilt_encoder_is_the_checksummed_one(base) -> None:

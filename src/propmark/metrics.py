@@ -51,8 +51,9 @@ def evaluate(y_true: np.ndarray, y_pred: np.ndarray, names: Sequence[str], langs
     """``report`` overall plus the same per language."""
     result = report(y_true, y_pred, names)
     langs_arr = np.asarray(langs)
-    result["by_lang"] = {
-        lang: report(y_true[langs_arr == lang], y_pred[langs_arr == lang], names) for lang in sorted(set(langs))
-    }
+    result["by_lang"] = {}
+    for lang in sorted(set(langs)):
+        chosen = langs_arr == lang
+        result["by_lang"][lang] = {**report(y_true[chosen], y_pred[chosen], names), "sentences": int(chosen.sum())}
     result["sentences"] = int(len(y_true))
     return result
