@@ -4,9 +4,10 @@
 
 Builds a crawl-like corpus from the project's labeled articles: each synthetic article keeps
 its outlet's boilerplate lines verbatim (menus, footers and donation blocks repeat across a
-site's pages, as in real crawls) while every body sentence is made unique, and a site's pages
-come one after another, as in a crawl folder per site. Then, each in its own process so peak
-memory is its own:
+site's pages, as in real crawls) while every body sentence is made unique. Pages come in
+sites of 20 consecutive pages (a crawl folder per site) built on the outlets in turn, so the
+share of repeated lines is the same at every corpus size. Then, each in its own process so
+peak memory is its own:
 
   baseline  every article segmented and classified on its own with the encoder and head in
             fp32, batches of 32 sentences in reading order, nothing else;
@@ -30,9 +31,10 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+SITE_PAGES = 20
 
 
-def build_corpus(path: Path, n: int) -> None:
+def build_corpus(path: Path, n: int, unique_lines: bool = False) -> None:
     from propmark.config import label_names
     from propmark.data import load_documents
 
@@ -43,9 +45,10 @@ def build_corpus(path: Path, n: int) -> None:
     outlets = sorted(by_outlet)
     with open(path, "w", encoding="utf-8") as out:
         for i in range(n):
-            pages = by_outlet[outlets[i * len(outlets) // n]]
+            pages = by_outlet[outlets[(i // SITE_PAGES) % len(outlets)]]
             doc = pages[i % len(pages)]
-            lines = [s if "boilerplate" in labels else f"{s} ({i})" for s, labels in zip(doc.sentences, doc.labels)]
+            # the marker leads the line: after a full stop it would become a unit of its own
+            lines = [s if "boilerplate" in labels and not unique_lines else f"#{i} {s}" for s, labels in zip(doc.sentences, doc.labels)]
             out.write(json.dumps({"id": f"a{i}", "text": "\n".join(lines), "outlet": doc.outlet}, ensure_ascii=False) + "\n")
 
 
@@ -71,14 +74,14 @@ def baseline(corpus: Path, model_dir: Path) -> dict:
     return {"articles": articles, "sentences": sentences, "seconds": time.perf_counter() - started}
 
 
-def shipped(corpus: Path, model_dir: Path) -> dict:
+def shipped(corpus: Path, model_dir: Path, precision: str | None = None) -> dict:
     from propmark.batch import run_batch
     from propmark.config import load_config
     from propmark.inputs import iter_articles
     from propmark.journal import Journal
     from propmark.predict import Predictor
 
-    predictor = Predictor.load(model_dir)
+    predictor = Predictor.load(model_dir, precision)
     out = corpus.with_suffix(".scored.jsonl")
     with Journal(out, force=True) as results, Journal(None) as errors:
         summary = run_batch(predictor, iter_articles([corpus]), results, errors, int(load_config("batch")["group_articles"]))
@@ -87,7 +90,7 @@ def shipped(corpus: Path, model_dir: Path) -> dict:
 
 
 def worker(mode: str, corpus: Path, model_dir: Path) -> None:
-    result = (baseline if mode == "baseline" else shipped)(corpus, model_dir)
+    result = baseline(corpus, model_dir) if mode == "baseline" else shipped(corpus, model_dir, "fp32" if mode == "shipped-fp32" else None)
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
 
@@ -111,7 +114,9 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--scale", type=int, default=0, help="also run the shipped path on this many articles")
     parser.add_argument("--model", type=Path, default=REPO / "model")
-    parser.add_argument("--worker", choices=["baseline", "shipped"], help=argparse.SUPPRESS)
+    parser.add_argument("--unique-lines", action="store_true", help="make every line unique (no repeated boilerplate: the worst case)")
+    parser.add_argument("--levers", action="store_true", help="also run the shipped path in fp32 (separates precision from batching)")
+    parser.add_argument("--worker", choices=["baseline", "shipped", "shipped-fp32"], help=argparse.SUPPRESS)
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -119,16 +124,18 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / f"corpus-{args.articles}.jsonl"
-        build_corpus(corpus, args.articles)
+        build_corpus(corpus, args.articles, args.unique_lines)
         base = measure("baseline", corpus, args.model)
         ship = measure("shipped", corpus, args.model)
         print(f"{'':<22} {'articles':>7} {'sentences':>9} {'seconds':>9} {'sentences/s':>11} {'articles/s':>11} {'peak MB':>10}")
         print(row("baseline (fp32)", base))
         print(row(f"propmark score ({ship['precision']})", ship))
+        if args.levers:
+            print(row("propmark score (fp32)", measure("shipped-fp32", corpus, args.model)))
         print(f"speed-up: {ship['sentences_per_s'] / base['sentences_per_s']:.2f}x sentences/s")
         if args.scale:
             big = Path(tmp) / f"corpus-{args.scale}.jsonl"
-            build_corpus(big, args.scale)
+            build_corpus(big, args.scale, args.unique_lines)
             scaled = measure("shipped", big, args.model)
             print(row(f"propmark score x{args.scale}", scaled))
             drift = scaled["sentences_per_s"] / ship["sentences_per_s"] - 1

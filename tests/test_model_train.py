@@ -95,3 +95,12 @@ def test_optimized_model_keeps_its_predictions(tiny_model: Path, precision: str,
     fast = optimize(model_io.load(tiny_model), precision)
     assert not any("LoRA" in type(m).__name__ for m in fast.encoder.modules())
     np.testing.assert_allclose(document_probabilities(fast, docs)[0], reference, atol=tolerance)
+
+
+def test_training_refuses_research_only_records(tiny_encoder: Path, tmp_path: Path) -> None:
+    from propmark.errors import PropmarkError
+
+    data = tmp_path / "mixed.jsonl"
+    data.write_text(TINY.read_text(encoding="utf-8") + json.dumps({"text": "x", "labels": [], "doc_id": "ptc-1", "use": "eval-only"}) + "\n", encoding="utf-8")
+    with pytest.raises(PropmarkError, match="research-only"):
+        train(tiny_train_config(tiny_encoder, tmp_path / "m", data=[str(data)]), Console(quiet=True))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from datasets import Dataset
@@ -25,7 +25,7 @@ class Document:
     labels: list[list[str]]
     lang: str = "und"
     outlet: str | None = None
-    meta: dict = field(default_factory=dict)
+    use: str | None = None  # "eval-only" for research-only corpora (see propmark.importers)
 
     @property
     def group(self) -> str:
@@ -73,6 +73,7 @@ def _parse_line(path: Path, number: int, line: str, known: set[str]) -> dict:
         "doc_id": record.get("doc_id"),
         "lang": record.get("lang") or "und",
         "outlet": record.get("outlet"),
+        "use": record.get("use") if isinstance(record.get("use"), str) else None,
         "source": where,
     }
 
@@ -116,6 +117,7 @@ def to_documents(records: Dataset) -> list[Document]:
             labels=[row["labels"]],
             lang=row["lang"],
             outlet=row["outlet"],
+            use=row["use"],
         )
         closed[current.doc_id] = row["source"]
         docs.append(current)

@@ -123,6 +123,12 @@ def train(cfg: TrainConfig, console: Console | None = None) -> dict:
         torch.set_num_threads(cfg.threads)
     labels = label_names()
     docs = load_documents([Path(p) for p in cfg.data], labels)
+    restricted = [d for d in docs if d.use == "eval-only"]
+    if restricted:
+        raise PropmarkError(
+            f"{len(restricted)} document(s) come from research-only corpora (use: eval-only), e.g. {restricted[0].doc_id}; "
+            "their licences allow measuring, not training"
+        )
     train_docs, dev_docs, test_docs = split_groups(
         docs, [cfg.dev_fraction, cfg.test_fraction], cfg.seed, cfg.split_by, cfg.pin_to_train
     )
