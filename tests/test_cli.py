@@ -63,7 +63,10 @@ def test_eval_json_has_the_documented_shape(tiny_model: Path) -> None:
     data = json.loads(result.output)
     assert {"labels", "micro_f1", "macro_f1", "by_lang"} <= set(data)
     assert set(data["by_lang"]) == {"de", "nb", "en"}
-    for block in [data, *data["by_lang"].values()]:
+    for metrics in data["labels"].values():
+        assert set(metrics) == {"precision", "recall", "f1", "support", "ece"}
+        assert 0.0 <= metrics["ece"] <= 1.0
+    for block in data["by_lang"].values():
         for metrics in block["labels"].values():
             assert set(metrics) == {"precision", "recall", "f1", "support"}
     assert data["labels"]["boilerplate"]["support"] == 9

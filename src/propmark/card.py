@@ -7,11 +7,12 @@ from propmark.model import ModelSpec
 
 def metrics_table(result: dict) -> str:
     """A markdown table of per-label P/R/F1/support plus micro/macro F1."""
-    rows = ["| label | precision | recall | F1 | support |", "|---|---:|---:|---:|---:|"]
+    rows = ["| label | precision | recall | F1 | support | ECE |", "|---|---:|---:|---:|---:|---:|"]
     for name, m in result["labels"].items():
-        rows.append(f"| {name} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['support']} |")
-    rows.append(f"| **micro F1** | | | {result['micro_f1']:.3f} | |")
-    rows.append(f"| **macro F1** | | | {result['macro_f1']:.3f} | |")
+        ece = f"{m['ece']:.3f}" if "ece" in m else "–"
+        rows.append(f"| {name} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['support']} | {ece} |")
+    rows.append(f"| **micro F1** | | | {result['micro_f1']:.3f} | | |")
+    rows.append(f"| **macro F1** | | | {result['macro_f1']:.3f} | | |")
     return "\n".join(rows)
 
 
@@ -22,17 +23,20 @@ def model_card(spec: ModelSpec, metrics: dict) -> str:
         "# propmark marker model",
         "",
         f"Multi-label sentence classifier for {', '.join(f'`{x}`' for x in spec.labels)}.",
-        f"Base encoder: `{spec.base_encoder}` (fingerprint `{spec.base_fingerprint[:16]}…`), frozen, with LoRA "
-        f"adapters (rank {spec.lora.get('rank')}) on {', '.join(spec.lora.get('targets', []))}; mean pooling; "
-        f"a head over the sentence and {spec.context_window} neighbour(s) each side"
+        f"Base encoder: `{spec.base_encoder}` (fingerprint `{spec.base_fingerprint[:16]}…`), frozen, "
+        + (f"with LoRA adapters (rank {spec.lora.get('rank')}) on {', '.join(spec.lora.get('targets', []))}; "
+           if int(spec.lora.get("rank", 0)) > 0 else "without adapters (only the head learned); ")
+        + f"mean pooling; a head over the sentence and {spec.context_window} neighbour(s) each side"
         + (" plus position features." if spec.position_features else "."),
         f"Thresholds (chosen on dev): {', '.join(f'{n} {t:.2f}' for n, t in zip(spec.labels, spec.thresholds))}.",
+        "Scores are calibrated on dev (Platt scaling per label)." if spec.calibration else "Scores are not calibrated.",
         "",
         "## Training data",
         f"Data: {', '.join(metrics.get('config', {}).get('data', []))}. Split by {split.get('by')} "
         f"(seed {split.get('seed')}): {docs.get('train')} train / {docs.get('dev')} dev / {docs.get('test')} test documents.",
         f"Best epoch {metrics.get('best_epoch')}; training took {metrics.get('train_seconds')} s.",
-        "The corpus is written by the project (plus the five seed articles); no research-only data was used.",
+        "The corpus is written by the project (plus the five seed articles); no research-only data was used. "
+        "Imported permissive corpora, where listed above, trained only the markers they annotate.",
     ]
     for part in ("test", "dev"):
         if part in metrics:

@@ -199,7 +199,7 @@ def evaluate_cmd(
         probs = np.concatenate(predictor.probabilities([d.sentences for d in docs]))
         y_true = label_matrix([lab for d in docs for lab in d.labels], predictor.labels)
         langs = [d.lang for d in docs for _ in d.sentences]
-        result = evaluate(y_true, probs >= predictor.thresholds, predictor.labels, langs)
+        result = evaluate(y_true, probs >= predictor.thresholds, predictor.labels, langs, probs)
         if as_json:
             out.print_json(json.dumps(result))
         else:

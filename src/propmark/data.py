@@ -26,6 +26,7 @@ class Document:
     lang: str = "und"
     outlet: str | None = None
     use: str | None = None  # "eval-only" for research-only corpora (see propmark.importers)
+    annotated: list[str] | None = None  # labels an imported corpus speaks for; None = all of them
 
     @property
     def group(self) -> str:
@@ -64,6 +65,9 @@ def _parse_line(path: Path, number: int, line: str, known: set[str]) -> dict:
     unknown = sorted(set(labels) - known)
     if unknown:
         raise DataError(f"{where}: unknown label(s) {unknown}; known: {sorted(known)}")
+    annotated = record.get("annotated")
+    if annotated is not None and (not isinstance(annotated, list) or not set(annotated) <= known):
+        raise DataError(f"{where}: 'annotated' must be a list of known label names")
     for key in ("doc_id", "lang", "outlet"):
         if key in record and record[key] is not None and not isinstance(record[key], str):
             raise DataError(f"{where}: '{key}' must be a string")
@@ -74,6 +78,7 @@ def _parse_line(path: Path, number: int, line: str, known: set[str]) -> dict:
         "lang": record.get("lang") or "und",
         "outlet": record.get("outlet"),
         "use": record.get("use") if isinstance(record.get("use"), str) else None,
+        "annotated": annotated,
         "source": where,
     }
 
@@ -118,6 +123,7 @@ def to_documents(records: Dataset) -> list[Document]:
             lang=row["lang"],
             outlet=row["outlet"],
             use=row["use"],
+            annotated=row["annotated"],
         )
         closed[current.doc_id] = row["source"]
         docs.append(current)

@@ -11,10 +11,11 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import torch
 
+from propmark.calibration import scale_logits
 from propmark.model import MarkerModel, neighbour_index, position_features
 
 
-def _embed_unique(model: MarkerModel, texts: list[str], batch_size: int, advance: Callable[[int], None] | None) -> torch.Tensor:
+def embed_unique(model: MarkerModel, texts: list[str], batch_size: int, advance: Callable[[int], None] | None = None) -> torch.Tensor:
     """Embed each distinct text once, in length-sorted batches (less padding, repeated boilerplate free)."""
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     out = torch.empty(len(texts), model.encoder.config.hidden_size)
@@ -32,15 +33,20 @@ def document_probabilities(
     documents: Sequence[Sequence[str]],
     batch_size: int = 32,
     advance: Callable[[int], None] | None = None,
+    encode: Callable[[list[str]], torch.Tensor] | None = None,
 ) -> list[np.ndarray]:
-    """Per document, an (n_sentences, n_labels) array of marker probabilities."""
+    """Per document, an (n_sentences, n_labels) array of calibrated marker probabilities.
+
+    ``encode`` replaces the encoder (training with a frozen encoder passes its table of
+    precomputed embeddings, so dev checks do not re-encode).
+    """
     was_training = model.training
     model.eval()
     unique: dict[str, int] = {}
     for doc in documents:
         for text in doc:
             unique.setdefault(text, len(unique))
-    embeddings = _embed_unique(model, list(unique), batch_size, advance)
+    embeddings = encode(list(unique)) if encode else embed_unique(model, list(unique), batch_size, advance)
     results = []
     for doc in documents:
         if not doc:
@@ -49,6 +55,7 @@ def document_probabilities(
         rows = embeddings[[unique[t] for t in doc]]
         index = neighbour_index(len(doc), model.spec.context_window)
         positions = position_features(len(doc), [len(t) for t in doc])
-        results.append(torch.sigmoid(model.classify(rows, index, positions)).numpy())
+        logits = scale_logits(model.classify(rows, index, positions), model.spec.calibration)
+        results.append(torch.sigmoid(logits).numpy())
     model.train(was_training)
     return results

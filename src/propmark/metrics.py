@@ -7,6 +7,8 @@ from collections.abc import Sequence
 import numpy as np
 from sklearn.metrics import f1_score, precision_recall_fscore_support
 
+from propmark.calibration import expected_calibration_error
+
 THRESHOLD_GRID = np.round(np.arange(0.05, 0.96, 0.01), 2)
 
 
@@ -47,9 +49,14 @@ def report(y_true: np.ndarray, y_pred: np.ndarray, names: Sequence[str]) -> dict
     }
 
 
-def evaluate(y_true: np.ndarray, y_pred: np.ndarray, names: Sequence[str], langs: Sequence[str]) -> dict:
-    """``report`` overall plus the same per language."""
+def evaluate(
+    y_true: np.ndarray, y_pred: np.ndarray, names: Sequence[str], langs: Sequence[str], probs: np.ndarray | None = None
+) -> dict:
+    """``report`` overall plus the same per language; with ``probs``, each label's calibration error too."""
     result = report(y_true, y_pred, names)
+    if probs is not None:
+        for j, name in enumerate(names):
+            result["labels"][name]["ece"] = expected_calibration_error(y_true[:, j], probs[:, j])
     langs_arr = np.asarray(langs)
     result["by_lang"] = {}
     for lang in sorted(set(langs)):

@@ -41,6 +41,7 @@ class ModelSpec:
     lora: dict = field(default_factory=lambda: {"rank": 8, "alpha": 16, "dropout": 0.05, "targets": ["query", "value"]})
     head: dict = field(default_factory=lambda: {"hidden": 256, "dropout": 0.1})
     thresholds: list[float] = field(default_factory=list)
+    calibration: list[list[float]] = field(default_factory=list)  # Platt [a, b] per label; empty = none
 
     def __post_init__(self) -> None:
         if not self.thresholds:
@@ -72,9 +73,11 @@ class MarkerModel(nn.Module):
         self.precision = "fp32"
         self.tokenizer = base.tokenizer
         self.encoder = base.model
-        wrapped = lora.inject(self.encoder, **spec.lora)
-        if wrapped == 0:
-            raise ModelError(f"LoRA targets {spec.lora['targets']} match no linear layer of {spec.base_encoder}")
+        if self.fine_tuned:
+            if lora.inject(self.encoder, **spec.lora) == 0:
+                raise ModelError(f"LoRA targets {spec.lora['targets']} match no linear layer of {spec.base_encoder}")
+        else:
+            self.encoder.requires_grad_(False)
         hidden = self.encoder.config.hidden_size
         width = (2 * spec.context_window + 1) * hidden
         width += N_POSITION_FEATURES if spec.position_features else 0
@@ -84,6 +87,11 @@ class MarkerModel(nn.Module):
             nn.Dropout(spec.head["dropout"]),
             nn.Linear(spec.head["hidden"], len(spec.labels)),
         )
+
+    @property
+    def fine_tuned(self) -> bool:
+        """False when ``lora.rank`` is 0: the encoder stays frozen and only the head learns."""
+        return int(self.spec.lora.get("rank", 0)) > 0
 
     def tokenize(self, texts: list[str]) -> dict[str, torch.Tensor]:
         return self.tokenizer(

@@ -96,12 +96,16 @@ def credibility_text(result: dict) -> Text:
 
 def metrics_table(result: dict, title: str) -> Table:
     table = Table(title=title)
-    for col in ("label", "precision", "recall", "F1", "support"):
+    with_ece = all("ece" in m for m in result["labels"].values())
+    columns = ("label", "precision", "recall", "F1", "support") + (("ECE",) if with_ece else ())
+    for col in columns:
         table.add_column(col, justify="left" if col == "label" else "right")
     for name, m in result["labels"].items():
-        table.add_row(name, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}", str(m["support"]))
-    table.add_row("micro F1", "", "", f"{result['micro_f1']:.3f}", "", style="bold")
-    table.add_row("macro F1", "", "", f"{result['macro_f1']:.3f}", "", style="bold")
+        ece = (f"{m['ece']:.3f}",) if with_ece else ()
+        table.add_row(name, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}", str(m["support"]), *ece)
+    blank = ("",) * (len(columns) - 4)
+    table.add_row("micro F1", "", "", f"{result['micro_f1']:.3f}", *blank, style="bold")
+    table.add_row("macro F1", "", "", f"{result['macro_f1']:.3f}", *blank, style="bold")
     return table
 
 

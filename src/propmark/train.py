@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,14 +20,16 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from propmark import model as model_io
+from propmark.calibration import fit_platt
 from propmark.card import model_card
 from propmark.config import label_names, load_config, read_yaml
 from propmark.data import Document, load_documents, split_groups
 from propmark.encoder import load_base
 from propmark.errors import PropmarkError
-from propmark.infer import document_probabilities
+from propmark.infer import document_probabilities, embed_unique
 from propmark.metrics import best_thresholds, evaluate, label_matrix
 from propmark.model import MarkerModel, ModelSpec, neighbour_index, position_features
+from propmark.runtime import bf16_supported
 
 
 @dataclass
@@ -55,6 +58,7 @@ class TrainConfig:
     test_fraction: float = 0.15
     pin_to_train: list[str] = field(default_factory=list)
     max_steps: int = 0  # 0 = no cap; tests and smoke runs cap it
+    bf16: bool = False  # bf16 autocast in the encoder where the CPU has native bf16 (see runtime.bf16_supported)
 
     @classmethod
     def load(cls, path: Path | None = None, **overrides: Any) -> "TrainConfig":
@@ -81,11 +85,35 @@ def _chunks(docs: list[Document], size: int) -> list[tuple[int, int, int]]:
     return [(d, s, min(s + size, len(doc.sentences))) for d, doc in enumerate(docs) for s in range(0, len(doc.sentences), size)]
 
 
-def _batch_loss(model: MarkerModel, docs: list[Document], chunks: list[tuple[int, int, int]], labels: list[str]) -> torch.Tensor:
+Encode = Callable[[list[str]], torch.Tensor]
+
+
+def _live_encoder(model: MarkerModel) -> Encode:
+    return lambda texts: model.embed(model.tokenize(texts))
+
+
+def _frozen_encoder(model: MarkerModel, docs: list[Document], batch_size: int) -> Encode:
+    """With the encoder frozen, every training sentence is embedded once, up front (in eval mode)."""
+    unique = list(dict.fromkeys(t for d in docs for t in d.sentences))
+    model.eval()
+    with torch.no_grad():
+        table = embed_unique(model, unique, batch_size)
+    model.train()
+    row = {t: i for i, t in enumerate(unique)}
+    return lambda texts: table[[row[t] for t in texts]]
+
+
+def _label_mask(doc: Document, labels: list[str], n: int) -> torch.Tensor:
+    """1 where the document's annotation speaks for the label (imported corpora speak for some only)."""
+    known = [1.0 if doc.annotated is None or name in doc.annotated else 0.0 for name in labels]
+    return torch.tensor(known).expand(n, -1)
+
+
+def _batch_loss(model: MarkerModel, encode: Encode, docs: list[Document], chunks: list[tuple[int, int, int]], labels: list[str]) -> torch.Tensor:
     """Encode each chunk with ``context_window`` extra sentences on each side; loss on the chunk only."""
     w = model.spec.context_window
     texts: list[str] = []
-    index_rows, position_rows, targets = [], [], []
+    index_rows, position_rows, targets, masks = [], [], [], []
     for d, start, end in chunks:
         doc = docs[d]
         n = len(doc.sentences)
@@ -96,13 +124,15 @@ def _batch_loss(model: MarkerModel, docs: list[Document], chunks: list[tuple[int
         index_rows.append(torch.where(nbr < 0, nbr, nbr + base))
         position_rows.append(position_features(n, [len(t) for t in doc.sentences])[start:end])
         targets.append(torch.from_numpy(label_matrix(doc.labels[start:end], labels)).float())
-    embeddings = model.embed(model.tokenize(texts))
-    logits = model.classify(embeddings, torch.cat(index_rows), torch.cat(position_rows))
-    return torch.nn.functional.binary_cross_entropy_with_logits(logits, torch.cat(targets))
+        masks.append(_label_mask(doc, labels, end - start))
+    logits = model.classify(encode(texts), torch.cat(index_rows), torch.cat(position_rows))
+    mask = torch.cat(masks)
+    losses = torch.nn.functional.binary_cross_entropy_with_logits(logits, torch.cat(targets), reduction="none")
+    return (losses * mask).sum() / mask.sum().clamp(min=1.0)
 
 
-def _predict(model: MarkerModel, docs: list[Document]) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    probs = document_probabilities(model, [d.sentences for d in docs])
+def _predict(model: MarkerModel, docs: list[Document], encode: Encode | None = None) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    probs = document_probabilities(model, [d.sentences for d in docs], encode=encode)
     y_true = label_matrix([lab for d in docs for lab in d.labels], model.spec.labels)
     langs = [d.lang for d in docs for _ in d.sentences]
     return y_true, np.concatenate(probs) if probs else np.zeros((0, len(model.spec.labels))), langs
@@ -129,9 +159,13 @@ def train(cfg: TrainConfig, console: Console | None = None) -> dict:
             f"{len(restricted)} document(s) come from research-only corpora (use: eval-only), e.g. {restricted[0].doc_id}; "
             "their licences allow measuring, not training"
         )
+    # Imported corpora label only some markers, so they train but never judge: dev and
+    # test come from fully annotated documents, split as if the imports were not there.
+    imported = [d for d in docs if d.annotated is not None]
     train_docs, dev_docs, test_docs = split_groups(
-        docs, [cfg.dev_fraction, cfg.test_fraction], cfg.seed, cfg.split_by, cfg.pin_to_train
+        [d for d in docs if d.annotated is None], [cfg.dev_fraction, cfg.test_fraction], cfg.seed, cfg.split_by, cfg.pin_to_train
     )
+    train_docs += imported
     if not train_docs:
         raise PropmarkError("no training documents left after the dev/test split; lower the fractions")
     console.print(
@@ -145,12 +179,15 @@ def train(cfg: TrainConfig, console: Console | None = None) -> dict:
         position_features=cfg.position_features, lora=dict(cfg.lora), head=dict(cfg.head),
     )
     model = MarkerModel(base, spec)
+    model.autocast_bf16 = cfg.bf16 and bf16_supported()
     lora_params = [p for n, p in model.named_parameters() if p.requires_grad and "lora_" in n]
     head_params = list(model.head.parameters())
-    optimizer = torch.optim.AdamW(
-        [{"params": lora_params, "lr": cfg.lr_lora}, {"params": head_params, "lr": cfg.lr_head}],
-        weight_decay=cfg.weight_decay,
-    )
+    groups = [{"params": head_params, "lr": cfg.lr_head}] + ([{"params": lora_params, "lr": cfg.lr_lora}] if lora_params else [])
+    optimizer = torch.optim.AdamW(groups, weight_decay=cfg.weight_decay)
+    if not model.fine_tuned:
+        console.print("[bold]encoder frozen[/] (lora rank 0): embedding every sentence once")
+    encode = _live_encoder(model) if model.fine_tuned else _frozen_encoder(model, train_docs + dev_docs + test_docs, cfg.batch_sentences)
+    frozen = None if model.fine_tuned else encode  # the table also serves dev and test predictions
     chunks = _chunks(train_docs, cfg.chunk_sentences)
     per_step = max(1, cfg.batch_sentences // cfg.chunk_sentences)
     steps_per_epoch = (len(chunks) + per_step - 1) // per_step
@@ -172,7 +209,7 @@ def train(cfg: TrainConfig, console: Console | None = None) -> dict:
             for i in range(0, len(chunks), per_step):
                 if step >= total:
                     break
-                loss = _batch_loss(model, train_docs, chunks[i : i + per_step], labels)
+                loss = _batch_loss(model, encode, train_docs, chunks[i : i + per_step], labels)
                 optimizer.zero_grad()
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(lora_params + head_params, 1.0)
@@ -183,7 +220,7 @@ def train(cfg: TrainConfig, console: Console | None = None) -> dict:
                 progress.update(task, advance=1, status=f"epoch {epoch} loss {np.mean(running[-20:]):.4f}")
             entry = {"epoch": epoch, "train_loss": float(np.mean(running)) if running else None}
             if dev_docs:
-                y_dev, p_dev, langs = _predict(model, dev_docs)
+                y_dev, p_dev, langs = _predict(model, dev_docs, frozen)
                 thresholds = best_thresholds(y_dev, p_dev)
                 entry["dev_macro_f1"] = evaluate(y_dev, p_dev >= np.array(thresholds), labels, langs)["macro_f1"]
                 progress.console.print(f"epoch {epoch}: loss {entry['train_loss']:.4f}, dev macro-F1 {entry['dev_macro_f1']:.3f}")
@@ -199,12 +236,14 @@ def train(cfg: TrainConfig, console: Console | None = None) -> dict:
     model.load_state_dict(best["state"], strict=False)
     metrics: dict[str, Any] = {"history": history, "best_epoch": best["epoch"], "train_seconds": round(time.time() - started, 1)}
     if dev_docs:
-        y_dev, p_dev, langs = _predict(model, dev_docs)
+        y_dev, p_dev, _ = _predict(model, dev_docs, frozen)
+        spec.calibration = fit_platt(y_dev, p_dev)
+        y_dev, p_dev, langs = _predict(model, dev_docs, frozen)
         spec.thresholds = best_thresholds(y_dev, p_dev)
-        metrics["dev"] = evaluate(y_dev, p_dev >= np.array(spec.thresholds), labels, langs)
+        metrics["dev"] = evaluate(y_dev, p_dev >= np.array(spec.thresholds), labels, langs, p_dev)
     if test_docs:
-        y_test, p_test, langs = _predict(model, test_docs)
-        metrics["test"] = evaluate(y_test, p_test >= np.array(spec.thresholds), labels, langs)
+        y_test, p_test, langs = _predict(model, test_docs, frozen)
+        metrics["test"] = evaluate(y_test, p_test >= np.array(spec.thresholds), labels, langs, p_test)
     metrics["split"] = {
         "by": cfg.split_by, "seed": cfg.seed,
         "documents": {"train": len(train_docs), "dev": len(dev_docs), "test": len(test_docs)},
