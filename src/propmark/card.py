@@ -43,10 +43,10 @@ def model_card(spec: ModelSpec, metrics: dict) -> str:
             parts += ["", f"## {part.capitalize()} split (documents not trained on)", "", metrics_table(metrics[part])]
             langs = metrics[part].get("by_lang", {})
             if langs:
-                parts += ["", "| lang | sentences | micro F1 | macro F1 |", "|---|---:|---:|---:|"]
+                parts += ["", "| lang | positives | micro F1 | macro F1 |", "|---|---:|---:|---:|"]
                 for lang, m in langs.items():
                     n = sum(v["support"] for v in m["labels"].values())
-                    parts.append(f"| {lang} | {n} positives | {m['micro_f1']:.3f} | {m['macro_f1']:.3f} |")
+                    parts.append(f"| {lang} | {n} | {m['micro_f1']:.3f} | {m['macro_f1']:.3f} |")
     parts += [
         "",
         "## Limits",

@@ -47,9 +47,9 @@ class KeywordRules:
         """Rules are written, not learned: nothing to fit."""
 
     def _patterns(self, lang: str) -> list[list[re.Pattern]]:
-        langs = ["any", lang] if lang in self.lexicons else list(self.lexicons)
-        return [[row[j] for row in (self.lexicons[k] for k in langs if k in self.lexicons) if row[j] is not None]
-                for j in range(len(self.labels))]
+        """Per label, the regexes that apply to a sentence of ``lang``."""
+        rows = [self.lexicons[k] for k in (["any", lang] if lang in self.lexicons else self.lexicons) if k in self.lexicons]
+        return [[row[j] for row in rows if row[j] is not None] for j in range(len(self.labels))]
 
     def document_probabilities(self, docs: Sequence[Document]) -> list[np.ndarray]:
         out = []
