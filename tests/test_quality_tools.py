@@ -11,7 +11,7 @@ from rich.console import Console
 from propmark import model as model_io
 from propmark.baselines import make_baseline
 from propmark.baselines.keywords import KeywordRules
-from propmark.calibration import expected_calibration_error, fit_platt, scale_logits
+from propmark.calibration import expected_calibration_error, fit_platt, recalibrate, scale_logits
 from propmark.config import label_names
 from propmark.data import Document, load_documents
 from propmark.errors import DataError, PropmarkError
@@ -40,6 +40,15 @@ def test_platt_scaling_repairs_overconfident_scores() -> None:
     calibrated = torch.sigmoid(scale_logits(torch.logit(torch.tensor(probs).reshape(-1, 1), eps=1e-6), params)).numpy()[:, 0]
     assert expected_calibration_error(truth, calibrated) < expected_calibration_error(truth, probs) / 2
     assert 0 < params[0][0] < 1  # it softens the scores
+
+
+def test_recalibrating_stored_probabilities_matches_calibrated_logits() -> None:
+    logits = torch.randn(50, 2, dtype=torch.float64)
+    params = [[0.7, -0.3], [1.4, 0.2]]
+    expected = torch.sigmoid(scale_logits(logits, params)).numpy()
+    np.testing.assert_allclose(recalibrate(torch.sigmoid(logits).numpy(), params), expected, atol=1e-9)
+    probs = np.linspace(0.01, 0.99, 10).reshape(-1, 1)
+    np.testing.assert_allclose(recalibrate(probs, []), probs)
 
 
 def test_platt_keeps_identity_for_a_label_without_both_classes() -> None:

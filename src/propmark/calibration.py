@@ -48,6 +48,12 @@ def scale_logits(logits: torch.Tensor, params: list[list[float]]) -> torch.Tenso
     return logits * a + b
 
 
+def recalibrate(probs: np.ndarray, params: list[list[float]]) -> np.ndarray:
+    """Apply ``params`` to probabilities already computed, through the same map inference uses."""
+    logits = torch.from_numpy(logit(probs.astype(np.float64)))
+    return torch.sigmoid(scale_logits(logits, params)).numpy().astype(probs.dtype)
+
+
 def expected_calibration_error(y_true: np.ndarray, probs: np.ndarray, bins: int = ECE_BINS) -> float:
     """Mean |accuracy - confidence| over equal-width probability bins, weighted by bin size.
 

@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from propmark import model as model_io
-from propmark.calibration import fit_platt
+from propmark.calibration import fit_platt, recalibrate
 from propmark.card import model_card
 from propmark.config import label_names, load_config, read_yaml
 from propmark.data import Document, load_documents, split_groups
@@ -186,8 +186,9 @@ def train(cfg: TrainConfig, console: Console | None = None) -> dict:
     optimizer = torch.optim.AdamW(groups, weight_decay=cfg.weight_decay)
     if not model.fine_tuned:
         console.print("[bold]encoder frozen[/] (lora rank 0): embedding every sentence once")
-    encode = _live_encoder(model) if model.fine_tuned else _frozen_encoder(model, train_docs + dev_docs + test_docs, cfg.batch_sentences)
-    frozen = None if model.fine_tuned else encode  # the table also serves dev and test predictions
+    # A frozen encoder's table of embeddings serves training and the dev and test predictions.
+    frozen = None if model.fine_tuned else _frozen_encoder(model, train_docs + dev_docs + test_docs, cfg.batch_sentences)
+    encode = frozen or _live_encoder(model)
     chunks = _chunks(train_docs, cfg.chunk_sentences)
     per_step = max(1, cfg.batch_sentences // cfg.chunk_sentences)
     steps_per_epoch = (len(chunks) + per_step - 1) // per_step
@@ -236,9 +237,9 @@ def train(cfg: TrainConfig, console: Console | None = None) -> dict:
     model.load_state_dict(best["state"], strict=False)
     metrics: dict[str, Any] = {"history": history, "best_epoch": best["epoch"], "train_seconds": round(time.time() - started, 1)}
     if dev_docs:
-        y_dev, p_dev, _ = _predict(model, dev_docs, frozen)
-        spec.calibration = fit_platt(y_dev, p_dev)
         y_dev, p_dev, langs = _predict(model, dev_docs, frozen)
+        spec.calibration = fit_platt(y_dev, p_dev)
+        p_dev = recalibrate(p_dev, spec.calibration)
         spec.thresholds = best_thresholds(y_dev, p_dev)
         metrics["dev"] = evaluate(y_dev, p_dev >= np.array(spec.thresholds), labels, langs, p_dev)
     if test_docs:
