@@ -397,6 +397,33 @@ def write_docs(path: Path, docs: Sequence[Document]) -> Path:
     return path
 
 
+def credibility_section(model_dir: Path) -> list[str]:
+    """Section 5 from the fitted credibility model's own record (`propmark fit-credibility` measures it)."""
+    from propmark.credibility.model import FILE, CredibilityModel
+
+    model = CredibilityModel.read(model_dir / FILE)
+    info = model.info
+    lines = ["## 5. Article credibility (P(low), held-out articles)", "",
+             f"`propmark fit-credibility --newsagendas ../shared/data/newsagendas`: a logistic regression over marker features "
+             f"and the outlet list, fitted on {', '.join(f'{n} {c}' for c, n in info['train_articles'].items())} training articles (C = {info['C']}). Target: {info['target']}. "
+             "Own test = the marker model's held-out outlets; newsagendas test = its own test split (English, not trained on). "
+             "Baseline: the plain count of sentences flagged appeal, unsourced or state-media (a one-feature logistic regression "
+             "for its calibration).", "",
+             "| test set | articles | low | AUROC | Brier | ECE | count AUROC | count Brier | count ECE |", "|---|---|---|---|---|---|---|---|---|"]
+    for name, m in info["evaluation"].items():
+        title = "own train, 5-fold cross-validated" if name == "cross_validated_train" else f"{name} test"
+        ours, base = m["model"], m["marker_count"]
+        lines.append(f"| {title} | {ours['articles']} | {ours['low']} | {ours['auroc']} | {ours['brier']} | {ours['ece']} | "
+                     f"{base['auroc']} | {base['brier']} | {base['ece']} |")
+    lines += ["", "Reliability on the own test articles (predicted P(low) vs observed share of low judgements):", "",
+              "| bin | articles | predicted | observed |", "|---|---|---|---|"]
+    lines += [f"| {r['bin']} | {r['articles']} | {r['predicted']} | {r['observed']} |" for r in info["evaluation"]["own"]["model"]["reliability"]]
+    lines += ["", "Weights (raw scale, as applied; standardised, to compare features):", "", "| feature | weight | standardised |", "|---|---|---|"]
+    lines += [f"| {f} | {w:+.4f} | {info['standardized_weights'][f]:+.3f} |" for f, w in zip(model.features, model.weights)]
+    lines += [f"| intercept | {model.intercept:+.4f} | |", ""]
+    return lines
+
+
 def main(
     model_dir: Path = typer.Option(PROJECT_ROOT / "model", "--model"),
     data_dir: Path = typer.Option(PROJECT_ROOT.parent / "shared" / "data", "--data-dir", help="The external corpora."),
@@ -414,6 +441,7 @@ def main(
         workdir = cache_dir() / "variants" / "data"
         workdir.mkdir(parents=True, exist_ok=True)
         sections += variants_section(docs, test, held_out["model"], fitted_baselines, data_dir, workdir)
+    sections += credibility_section(model_dir)
     header = [
         "# propmark evaluation",
         "",

@@ -69,10 +69,10 @@ def train(
         err.print(f"[green]model written to {cfg.output}[/] ({metrics['train_seconds']} s)")
 
 
-def _load_predictor(model: Optional[Path], precision: Optional[str] = None):
+def _load_predictor(model: Optional[Path], precision: Optional[str] = None, credibility: bool = True):
     from propmark.predict import Predictor
 
-    return Predictor.load(model, precision)
+    return Predictor.load(model, precision, credibility=credibility)
 
 
 @app.command()
@@ -85,6 +85,7 @@ def score(
     errors_file: Optional[Path] = typer.Option(None, "--errors", help="Where to list inputs that could not be scored (default: OUT.errors.jsonl)."),
     main_only: Optional[bool] = typer.Option(None, "--main-only/--all-blocks", help="HTML: keep only the main text (default: all text blocks, so boilerplate can be flagged)."),
     max_file_mb: Optional[float] = typer.Option(None, min=0.001, help="Skip .txt/.md/.html files larger than this."),
+    report_dir: Optional[Path] = typer.Option(None, "--report", help="Also write an HTML report of the results into this folder (needs --out .jsonl)."),
     model: Optional[Path] = ModelOpt,
     precision: Optional[str] = PrecisionOpt,
 ) -> None:
@@ -108,6 +109,8 @@ def score(
         if resume and force:
             raise PropmarkError("use either --resume or --force, not both")
         fmt = format_for(out_file, fmt) if out_file else "jsonl"
+        if report_dir is not None and (out_file is None or fmt != "jsonl"):
+            raise PropmarkError("--report is made from the results file: give --out RESULTS.jsonl")
         journal_path = None if out_file is None else out_file if fmt == "jsonl" else out_file.with_name(out_file.name + ".partial.jsonl")
         if out_file is not None and fmt != "jsonl" and out_file.exists() and not (resume or force):
             raise PropmarkError(f"{out_file} already exists: add --force to overwrite it")
@@ -132,6 +135,9 @@ def score(
         if summary.scored + summary.resumed <= 50:
             out.print(summary_table(summary.samples, predictor.labels))
         err.print(batch_summary(summary, out_file, errors_path), soft_wrap=True)
+        if report_dir is not None and summary.scored + summary.resumed:
+            count = _write_report(out_file, report_dir, model)
+            err.print(f"[green]report for {count} articles: {report_dir / 'index.html'}[/]")
         if summary.problems:
             raise typer.Exit(1)
 
@@ -204,6 +210,72 @@ def evaluate_cmd(
             out.print_json(json.dumps(result))
         else:
             print_metrics(out, result)
+
+
+@app.command()
+def report(
+    results: Path = typer.Argument(..., help="A results file from `propmark score --out RESULTS.jsonl`."),
+    out_dir: Path = typer.Option(..., "--out", "-o", help="The report folder to write (replaced as a whole)."),
+    model: Optional[Path] = ModelOpt,
+) -> None:
+    """Write a static HTML report: an overview sorted by credibility and one highlighted page per article."""
+    with _user_errors():
+        count = _write_report(results, out_dir, model)
+        err.print(f"[green]report for {count} articles: {out_dir / 'index.html'}[/]")
+
+
+def _write_report(results: Path, out_dir: Path, model: Optional[Path]) -> int:
+    from propmark.config import default_model_dir, label_names
+    from propmark.model import read_spec
+    from propmark.report import write_report
+
+    try:
+        spec = read_spec(model or default_model_dir())
+        thresholds = dict(zip(spec.labels, spec.thresholds))
+    except PropmarkError:  # a report needs no model; without one the tooltips just omit thresholds
+        thresholds = {}
+    return write_report(results, out_dir, label_names(), thresholds)
+
+
+@app.command("fit-credibility")
+def fit_credibility_cmd(
+    labels: Path = typer.Option(Path("training/credibility_labels.jsonl"), help="Article judgements: {doc_id, credibility: high|mixed|low} per line."),
+    corpus: Optional[list[Path]] = typer.Option(None, help="Labeled sentence JSONL files or folders holding those articles (default: training/corpus and training/seeds.jsonl)."),
+    newsagendas: Optional[Path] = typer.Option(None, help="The NewsAgendas folder or newsagendas.jsonl (MIT), e.g. ../shared/data/newsagendas."),
+    model: Optional[Path] = ModelOpt,
+    output: Optional[Path] = typer.Option(None, "--out", "-o", help="Where to write credibility.json (default: inside the model folder)."),
+) -> None:
+    """Learn article credibility from marker features and outlet facts; report AUROC and calibration on held-out articles."""
+    from rich.progress import MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from propmark.config import PROJECT_ROOT, default_model_dir
+    from propmark.credibility.datasets import newsagendas as read_newsagendas
+    from propmark.credibility.datasets import own_articles
+    from propmark.credibility.fit import fit, rows_from
+    from propmark.credibility.model import FILE
+    from propmark.render import credibility_fit_table
+
+    with _user_errors():
+        folder = model or default_model_dir()
+        test_ids = set(json.loads((folder / "metrics.json").read_text())["split"]["test_doc_ids"]) if (folder / "metrics.json").is_file() else set()
+        if not labels.is_file():
+            raise PropmarkError(f"no such labels file: {labels}")
+        sources = corpus or [PROJECT_ROOT / "training" / "corpus", PROJECT_ROOT / "training" / "seeds.jsonl"]
+        labeled = own_articles(sources, labels, test_ids)
+        if newsagendas is not None:
+            labeled += read_newsagendas(newsagendas)
+        predictor = _load_predictor(folder, credibility=False)
+        with Progress(TextColumn("scoring labeled articles"), MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True) as progress:
+            task = progress.add_task("scoring", total=len(labeled))
+            results = []
+            for result in predictor.score(item.article for item in labeled):
+                results.append(result)
+                progress.advance(task)
+        fitted = fit(rows_from(results, labeled), lambda line: err.print(line))
+        target = output or folder / FILE
+        fitted.save(target)
+        out.print(credibility_fit_table(fitted))
+        err.print(f"[green]credibility model written to {target}[/]")
 
 
 @app.command("import")

@@ -10,7 +10,7 @@ import numpy as np
 
 from propmark import model as model_io
 from propmark.config import default_model_dir, load_config
-from propmark.credibility import assess
+from propmark.credibility import CredibilityModel, load_for
 from propmark.infer import document_probabilities
 from propmark.inputs import Article
 from propmark.langid import detect
@@ -20,21 +20,28 @@ from propmark.segment import segment
 
 
 class Predictor:
-    """A loaded model plus the per-label thresholds it was shipped with."""
+    """A loaded marker model, the per-label thresholds it was shipped with, and its credibility model."""
 
-    def __init__(self, model: MarkerModel, batch_size: int = 32) -> None:
+    def __init__(self, model: MarkerModel, credibility: CredibilityModel | None, batch_size: int = 32) -> None:
         self.model = model
+        self.credibility = credibility
         self.labels = model.spec.labels
         self.thresholds = np.array(model.spec.thresholds)
         self.batch_size = batch_size
 
     @classmethod
-    def load(cls, model_dir: Path | None = None, precision: str | None = None, batch_size: int | None = None) -> "Predictor":
-        """Load a model folder ready for scoring, with the speed settings of configs/batch.yaml."""
+    def load(cls, model_dir: Path | None = None, precision: str | None = None, batch_size: int | None = None,
+             credibility: bool = True) -> "Predictor":
+        """Load a model folder ready for scoring, with the speed settings of configs/batch.yaml.
+
+        ``credibility=False`` leaves article credibility out of the results: that is how the
+        credibility model's own training data is scored, before any credibility model exists.
+        """
         cfg = load_config("batch")
-        model = model_io.load(model_dir or default_model_dir())
+        folder = model_dir or default_model_dir()
+        model = model_io.load(folder)
         optimize(model, precision or cfg["precision"], int(cfg["threads"]))
-        return cls(model, batch_size or int(cfg["batch_size"]))
+        return cls(model, load_for(folder) if credibility else None, batch_size or int(cfg["batch_size"]))
 
     def probabilities(self, documents: list[list[str]]) -> list[np.ndarray]:
         return document_probabilities(self.model, documents, self.batch_size)
@@ -49,15 +56,17 @@ class Predictor:
                 "scores": {name: round(float(x), 4) for name, x in zip(self.labels, p)},
             })
         markers = {name: int(flags[:, j].sum()) if len(flags) else 0 for j, name in enumerate(self.labels)}
-        return {
+        result = {
             "id": article.id,
             "source": article.source or article.id,
             "lang": detect(article.text),
             **({"meta": article.meta} if article.meta else {}),
             "sentences": sentences,
             "markers": markers,
-            "credibility": assess([s["labels"] for s in sentences]),
         }
+        if self.credibility is not None:
+            result["credibility"] = self.credibility.assess(result)
+        return result
 
     def score_group(self, articles: list[Article]) -> list[dict]:
         """Classify articles together, so their sentences share encoder batches (and repeats are encoded once)."""

@@ -84,14 +84,48 @@ def article_view(result: dict, labels: Sequence[str], flagged_only: bool = False
     return lines
 
 
+def outlet_line(outlet: dict | None) -> str:
+    """One line of outlet facts, or why there are none."""
+    if outlet is None:
+        return "outlet: not on the outlet list (configs/outlets.yaml)"
+    status = "state-controlled" if outlet["state_controlled"] else "editorially independent"
+    return (f"outlet: {outlet['name']} ({outlet['country']}; {outlet['owner']}; typology {outlet['typology']}, {status}; "
+            f"matched by {outlet['matched_by']} {outlet['evidence']!r}; sources: {', '.join(outlet['sources'])})")
+
+
 def credibility_text(result: dict) -> Text:
     cred = result["credibility"]
     text = Text(f"credibility {cred['score']:.2f} ({cred['band']})", style="bold")
     for reason in cred["reasons"]:
         sent = ", ".join(str(i) for i in reason["sentences"][:12])
         more = "…" if len(reason["sentences"]) > 12 else ""
-        text.append(f"\n  {reason['effect']:+.2f} {reason['feature']} = {reason['value']:.3g} (sentences {sent}{more})")
+        where = f" (sentences {sent}{more})" if sent else ""
+        text.append(f"\n  {reason['effect']:+.2f} {reason['feature']} = {reason['value']:.3g}{where}")
+    text.append("\n" + outlet_line(cred.get("outlet")), style="dim")
     return text
+
+
+def credibility_fit_table(model) -> Table:
+    """Weights (raw and standardised) and held-out AUROC / calibration beside the marker-count baseline."""
+    table = Table(title="credibility model: P(low) = sigmoid(intercept + Σ weight·feature)")
+    for col in ("feature", "weight", "standardised", "train mean"):
+        table.add_column(col, justify="left" if col == "feature" else "right")
+    info = model.info
+    for name, weight in zip(model.features, model.weights):
+        table.add_row(name, f"{weight:+.4f}", f"{info['standardized_weights'][name]:+.3f}", f"{info['feature_means'][name]:.3f}")
+    table.add_row("intercept", f"{model.intercept:+.4f}", "", "")
+    evaluation = Table(title="held-out articles (P(low))")
+    for col in ("test set", "articles", "low", "AUROC", "Brier", "ECE", "count AUROC", "count ECE"):
+        evaluation.add_column(col, justify="left" if col == "test set" else "right")
+    for corpus, m in info["evaluation"].items():
+        corpus = "train, 5-fold CV" if corpus == "cross_validated_train" else f"{corpus} test"
+        ours, base = m["model"], m["marker_count"]
+        evaluation.add_row(corpus, str(ours["articles"]), str(ours["low"]), str(ours["auroc"]), str(ours["brier"]), str(ours["ece"]),
+                           str(base["auroc"]), str(base["ece"]))
+    grid = Table.grid()
+    grid.add_row(table)
+    grid.add_row(evaluation)
+    return grid
 
 
 def metrics_table(result: dict, title: str) -> Table:

@@ -1,23 +1,6 @@
 import pytest
 
-from propmark.credibility import assess
 from propmark.langid import detect
-
-
-def test_clean_article_scores_high_with_no_reasons() -> None:
-    result = assess([[], [], [], []])
-    assert result == {"score": 1.0, "band": "high", "reasons": []}
-
-
-def test_markers_lower_the_score_and_name_their_sentences() -> None:
-    labels = [[], ["unsourced_attribution"], ["appeal"], [], ["boilerplate", "state_media_disclaimer"]]
-    result = assess(labels)
-    assert result["score"] < 0.5 and result["band"] in ("mixed", "low")
-    reasons = {r["feature"]: r for r in result["reasons"]}
-    assert reasons["unsourced_attribution_rate"]["sentences"] == [1]
-    assert reasons["appeal_rate"]["sentences"] == [2]
-    assert reasons["state_media_disclaimer"]["sentences"] == [4]
-    assert max(0.0, 1 - sum(-r["effect"] for r in result["reasons"])) == pytest.approx(result["score"], abs=1e-3)
 
 
 @pytest.mark.parametrize(
