@@ -167,14 +167,19 @@ def check(
         out.print(credibility_text(result))
 
 
-def _held_out(docs: list, model: Optional[Path]) -> list:
+def _test_doc_ids(model: Optional[Path]) -> set[str]:
+    """The documents the model's training held out as its test split (from its metrics.json)."""
     from propmark.config import default_model_dir
 
     metrics_file = (model or default_model_dir()) / "metrics.json"
     try:
-        test_ids = set(json.loads(metrics_file.read_text())["split"]["test_doc_ids"])
+        return set(json.loads(metrics_file.read_text())["split"]["test_doc_ids"])
     except (OSError, KeyError, json.JSONDecodeError) as exc:
         raise PropmarkError(f"{metrics_file} does not record a test split") from exc
+
+
+def _held_out(docs: list, model: Optional[Path]) -> list:
+    test_ids = _test_doc_ids(model)
     kept = [d for d in docs if d.doc_id in test_ids]
     if not kept:
         raise PropmarkError("none of the given documents is in the model's held-out test split")
@@ -257,7 +262,7 @@ def fit_credibility_cmd(
 
     with _user_errors():
         folder = model or default_model_dir()
-        test_ids = set(json.loads((folder / "metrics.json").read_text())["split"]["test_doc_ids"]) if (folder / "metrics.json").is_file() else set()
+        test_ids = _test_doc_ids(folder)
         if not labels.is_file():
             raise PropmarkError(f"no such labels file: {labels}")
         sources = corpus or [PROJECT_ROOT / "training" / "corpus", PROJECT_ROOT / "training" / "seeds.jsonl"]

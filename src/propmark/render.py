@@ -15,7 +15,7 @@ def _colors() -> dict[str, str]:
     return dict(load_config("labels").get("colors", {}))
 
 
-def _short(label: str) -> str:
+def short_label(label: str) -> str:
     return {"boilerplate": "boiler", "appeal": "appeal", "unsourced_attribution": "unsourced", "state_media_disclaimer": "state-media"}.get(label, label)
 
 
@@ -26,7 +26,7 @@ def summary_table(results: Sequence[dict], labels: Sequence[str]) -> Table:
     table.add_column("sent.", justify="right")
     colors = _colors()
     for label in labels:
-        table.add_column(Text(_short(label), style=colors.get(label, "")), justify="right")
+        table.add_column(Text(short_label(label), style=colors.get(label, "")), justify="right")
     table.add_column("credibility", justify="right")
     for r in results:
         cred = r["credibility"]
@@ -76,7 +76,7 @@ def article_view(result: dict, labels: Sequence[str], flagged_only: bool = False
         line = Text(f"{i:>3} ", style="dim")
         if s["labels"]:
             line.append(s["text"], style=colors.get(s["labels"][0], "bold"))
-            tags = ", ".join(f"{_short(x)} {s['scores'][x]:.2f}" for x in s["labels"])
+            tags = ", ".join(f"{short_label(x)} {s['scores'][x]:.2f}" for x in s["labels"])
             line.append(f"  [{tags}]", style="bold")
         else:
             line.append(s["text"])

@@ -12,6 +12,7 @@ from html import escape
 
 from propmark.config import load_config
 from propmark.report.aggregate import Group
+from propmark.render import short_label
 from propmark.report.charts import density_bars
 
 SOURCES = {
@@ -24,10 +25,6 @@ TYPOLOGY = {
     "ISFM": "independent state-funded and state-managed", "ISF": "independent state-funded",
     "ISM": "independent state-managed", "IP": "independent public media",
 }
-
-
-def _short(label: str) -> str:
-    return {"unsourced_attribution": "unsourced", "state_media_disclaimer": "state-media"}.get(label, label)
 
 
 def page(title: str, body: str, depth: int = 0) -> str:
@@ -52,14 +49,14 @@ def slug(index: int, article_id: str) -> str:
 
 
 def legend(labels: Sequence[str], counts: dict[str, int] | None = None) -> str:
-    items = "".join(f'<span class="m-{label}">{escape(_short(label))}{f" · {counts.get(label, 0)}" if counts is not None else ""}</span>' for label in labels)
+    items = "".join(f'<span class="m-{label}">{escape(short_label(label))}{f" · {counts.get(label, 0)}" if counts is not None else ""}</span>' for label in labels)
     return f'<div class="legend">{items}<span class="muted">hover or focus a sentence for its scores</span></div>'
 
 
 def _sentence(i: int, s: dict, labels: Sequence[str], thresholds: dict[str, float]) -> str:
     flagged = s["labels"]
     rows = "".join(
-        f'<span class="row{" on" if label in flagged else ""}">{escape(_short(label))}: <b>{s["scores"][label]:.2f}</b>'
+        f'<span class="row{" on" if label in flagged else ""}">{escape(short_label(label))}: <b>{s["scores"][label]:.2f}</b>'
         f'{" ✓" if label in flagged else ""}{f" <span class=muted>(threshold {thresholds[label]:.2f})</span>" if label in thresholds else ""}</span>'
         for label in labels)
     tip = f'<span class="tip" role="tooltip">sentence {i}{rows}</span>'
@@ -129,7 +126,7 @@ def article_page(record: dict, labels: Sequence[str], thresholds: dict[str, floa
 
 
 def _group_table(groups: Sequence[Group], labels: Sequence[str], what: str) -> str:
-    head = "".join(f'<th class="num">{escape(_short(label))} /1k</th>' for label in labels)
+    head = "".join(f'<th class="num">{escape(short_label(label))} /1k</th>' for label in labels)
     rows = []
     for g in groups:
         bands = ", ".join(f"{k} {v}" for k, v in sorted(g.bands.items()))
@@ -146,7 +143,7 @@ def overview_page(rows: Sequence[dict], outlets: Sequence[Group], languages: Seq
     flagged = {label: sum(r["markers"].get(label, 0) for r in rows) for label in labels}
     cards = [("articles", len(rows)), ("sentences", sum(r["sentences"] for r in rows))] + [(f"{b} credibility", n) for b, n in bands.items()]
     card_html = "".join(f'<div class="card"><div class="n">{n}</div><div class="l">{escape(label)}</div></div>' for label, n in cards)
-    marker_head = "".join(f'<th class="num">{escape(_short(label))}</th>' for label in labels)
+    marker_head = "".join(f'<th class="num">{escape(short_label(label))}</th>' for label in labels)
     article_rows = []
     for r in rows:
         counts = "".join(f'<td class="num">{r["markers"].get(label, 0)}</td>' for label in labels)
