@@ -25,6 +25,11 @@ def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
 
 
+def band_for(score: float, bands: dict[str, float]) -> str:
+    """The first band (checked top down) whose lower bound the score reaches."""
+    return next(name for name, bound in bands.items() if score >= bound)
+
+
 @dataclass
 class CredibilityModel:
     features: list[str]
@@ -37,7 +42,7 @@ class CredibilityModel:
         return _sigmoid(self.intercept + sum(w * values[f] for f, w in zip(self.features, self.weights)))
 
     def band(self, score: float) -> str:
-        return next(name for name, bound in self.bands.items() if score >= bound)
+        return band_for(score, self.bands)
 
     def assess(self, result: dict) -> dict:
         """Score, band, reasons (largest effect first, with their sentences) and outlet facts."""

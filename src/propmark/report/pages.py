@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from html import escape
 
 from propmark.config import load_config
+from propmark.credibility.model import band_for
 from propmark.report.aggregate import Group
 from propmark.render import short_label
 from propmark.report.charts import density_bars
@@ -40,7 +41,7 @@ def band_chip(band: str) -> str:
 
 
 def score_bar(score: float) -> str:
-    band = next(name for name, bound in load_config("credibility")["bands"].items() if score >= bound)
+    band = band_for(score, load_config("credibility")["bands"])
     return f'<span class="bar"><i style="width:{100 * score:.0f}%;background:var(--{band})"></i></span>{score:.2f}'
 
 
