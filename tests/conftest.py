@@ -45,7 +45,7 @@ def tiny_encoder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def tiny_train_config(encoder: Path, output: Path, **overrides):
-    from propmark.train import TrainConfig
+    from propmark.config.schemas import TrainConfig
 
     settings = dict(
         data=[str(TINY)], output=str(output), base_encoder=str(encoder), epochs=40, patience=100,
@@ -55,15 +55,22 @@ def tiny_train_config(encoder: Path, output: Path, **overrides):
         head={"hidden": 32, "dropout": 0.0},
     )
     settings.update(overrides)
-    return TrainConfig(**settings)
+    return TrainConfig.load(**settings)
 
 
 @pytest.fixture(scope="session")
 def tiny_model(tiny_encoder: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     from rich.console import Console
 
-    from propmark.train import train
+    from propmark.training.loop import train
+
+    from propmark.config import default_model_dir
+    from propmark.markers import folder
 
     out = tmp_path_factory.mktemp("models") / "tiny"
     train(tiny_train_config(tiny_encoder, out), Console(quiet=True))
+    # Its credibility model: the shipped one's weights (its features are marker rates, so they
+    # apply to any marker model), sealed into the folder as `fit-credibility` would.
+    shipped = (default_model_dir() / folder.CREDIBILITY).read_text(encoding="utf-8")
+    folder.add_file(out, folder.CREDIBILITY, shipped)
     return out

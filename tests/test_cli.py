@@ -113,7 +113,7 @@ def test_error_text_with_brackets_is_shown_verbatim(tmp_path: Path, tiny_model: 
 def test_eval_held_out_uses_only_the_recorded_test_documents(tiny_encoder: Path, tmp_path: Path) -> None:
     from rich.console import Console
 
-    from propmark.train import train
+    from propmark.training.loop import train
 
     from conftest import tiny_train_config
 

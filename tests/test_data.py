@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from propmark.config import label_names
-from propmark.data import Document, load_documents, split_groups
+from propmark.training.corpus import Document, load_documents, split_groups
 from propmark.errors import DataError
 
 from conftest import TINY

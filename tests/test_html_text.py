@@ -1,4 +1,4 @@
-from propmark.html_text import html_to_text
+from propmark.text.html import html_to_text
 
 PAGE = """<!doctype html><html><head><title>T</title><style>p{}</style><script>var x = "<p>no</p>";</script></head>
 <body><nav><ul><li><a href="/">Startseite</a></li><li>Politik</li></ul></nav>

@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 
 from propmark.cli import app
 from propmark.errors import PropmarkError
-from propmark.importers import reader
-from propmark.importers._technique_spans import Span, sentence_labels
+from propmark.training.importers import reader
+from propmark.training.importers._technique_spans import Span, sentence_labels
 
 FIXTURES = Path(__file__).parent / "fixtures" / "importers"
 

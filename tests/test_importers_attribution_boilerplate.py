@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from propmark.errors import PropmarkError
-from propmark.importers import reader
-from propmark.importers.polnear import Attribution, is_vague, label_sentences, parse_ann
-from propmark.importers.trafilatura_eval import html_language
+from propmark.training.importers import reader
+from propmark.training.importers.polnear import Attribution, is_vague, label_sentences, parse_ann
+from propmark.training.importers.trafilatura_eval import html_language
 
 FIXTURES = Path(__file__).parent / "fixtures" / "importers"
 

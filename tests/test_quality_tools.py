@@ -8,15 +8,15 @@ import pytest
 import torch
 from rich.console import Console
 
-from propmark import model as model_io
-from propmark.baselines import make_baseline
-from propmark.baselines.keywords import KeywordRules
-from propmark.calibration import expected_calibration_error, fit_platt, recalibrate, scale_logits
+from propmark.markers import folder as model_io
+from propmark.training.baselines import make_baseline
+from propmark.training.baselines.keywords import KeywordRules
+from propmark.markers.calibration import expected_calibration_error, fit_platt, recalibrate, scale_logits
 from propmark.config import label_names
-from propmark.data import Document, load_documents
+from propmark.training.corpus import Document, load_documents
 from propmark.errors import DataError, PropmarkError
-from propmark.infer import document_probabilities
-from propmark.train import train
+from propmark.markers.inference import document_probabilities
+from propmark.training.loop import train
 
 from conftest import TINY, tiny_train_config
 
@@ -84,9 +84,9 @@ def _imported_record(text: str, labels: list[str], doc: str) -> str:
 
 
 def test_imported_documents_only_train_and_only_for_their_labels(tiny_encoder: Path, tmp_path: Path) -> None:
-    from propmark.model import MarkerModel
+    from propmark.markers.model import MarkerModel
     from propmark.encoder import load_base
-    from propmark.train import _batch_loss, _live_encoder
+    from propmark.training.loop import _batch_loss, _live_encoder
 
     data = tmp_path / "with-imports.jsonl"
     data.write_text(

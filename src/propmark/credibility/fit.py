@@ -17,7 +17,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from propmark.calibration import expected_calibration_error
+from propmark.markers.calibration import expected_calibration_error
 from propmark.config import load_config
 from propmark.credibility.datasets import LabeledArticle
 from propmark.credibility.features import article_features, feature_names

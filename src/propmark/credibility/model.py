@@ -2,8 +2,9 @@
 
 ``P(low) = sigmoid(intercept + sum_i w_i * x_i)`` and ``credibility = 1 - P(low)``. The
 weights are stored on the raw feature scale, so ``w_i * x_i`` is feature i's own push on the
-log-odds. A reason's ``effect`` is how much the score would rise if that feature were zero
-(an article with none of that marker), holding the others: what a reader can act on.
+log-odds. A reason's ``effect`` is the score with the feature minus the score with that
+feature at zero (an article with none of that marker), the others held: negative where the
+feature lowers credibility, which is what a reader can act on.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from propmark.atomic import write_text
-from propmark.config import default_model_dir, load_config
+from propmark.config import load_config
 from propmark.credibility.features import article_features
 from propmark.errors import PropmarkError
+from propmark.result import Credibility, Reason, Result
 
 FILE = "credibility.json"
 
@@ -44,7 +45,7 @@ class CredibilityModel:
     def band(self, score: float) -> str:
         return band_for(score, self.bands)
 
-    def assess(self, result: dict) -> dict:
+    def assess(self, result: Result) -> Credibility:
         """Score, band, reasons (largest effect first, with their sentences) and outlet facts."""
         values, behind, outlet = article_features(result)
         score = 1.0 - self.p_low(values)
@@ -53,18 +54,12 @@ class CredibilityModel:
             if values[name] == 0.0:
                 continue
             effect = score - (1.0 - self.p_low({**values, name: 0.0}))
-            reasons.append({
-                "feature": name, "value": round(values[name], 4), "log_odds": round(weight * values[name], 4),
-                "effect": round(effect, 4), "sentences": behind[name],
-            })
-        reasons.sort(key=lambda r: r["effect"])
-        return {
-            "score": round(score, 4), "band": self.band(score), "reasons": reasons,
-            "outlet": outlet.as_dict() if outlet else None,
-        }
+            reasons.append(Reason(name, round(values[name], 4), round(weight * values[name], 4), round(effect, 4), behind[name]))
+        reasons.sort(key=lambda r: r.effect)
+        return Credibility(round(score, 4), self.band(score), reasons, outlet.as_dict() if outlet else None)
 
-    def save(self, path: Path) -> None:
-        write_text(path, json.dumps(asdict(self), indent=2, ensure_ascii=False) + "\n")
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2, ensure_ascii=False) + "\n"
 
     @classmethod
     def read(cls, path: Path) -> "CredibilityModel":
@@ -75,13 +70,11 @@ class CredibilityModel:
             raise PropmarkError(f"{path} is not a credibility model: {exc}") from exc
         expected = list(load_config("credibility")["features"])
         if model.features != expected:
-            raise PropmarkError(f"{path} was fitted on features {model.features}, configs/credibility.yaml lists {expected}")
+            raise PropmarkError(f"{path} was fitted on features {model.features}, defaults/credibility.yaml lists {expected}")
         return model
 
 
-def load_for(model_dir: Path) -> CredibilityModel:
-    """The marker model's own credibility model, else the shipped one (its features are marker rates, not weights)."""
-    for candidate in (model_dir / FILE, default_model_dir() / FILE):
-        if candidate.is_file():
-            return CredibilityModel.read(candidate)
-    raise PropmarkError(f"no {FILE} in {model_dir} or {default_model_dir()}: run `propmark fit-credibility`")
+def load_for(model_dir: Path) -> CredibilityModel | None:
+    """The model folder's own credibility model, or None: another folder's was fitted on another marker model."""
+    path = model_dir / FILE
+    return CredibilityModel.read(path) if path.is_file() else None

@@ -31,8 +31,8 @@ class Group:
 
 def outlet_key(record: dict) -> str:
     """The matched outlet's name, else the ``outlet`` field, else the url's host, else "unknown"."""
-    matched = record["credibility"].get("outlet")
-    meta = record.get("meta", {})
+    matched = (record["credibility"] or {}).get("outlet")
+    meta = record.get("meta") or {}
     if matched:
         return matched["name"]
     if meta.get("outlet"):
@@ -54,9 +54,10 @@ def group_by(records: Iterable[dict], key: Callable[[dict], str], labels: Sequen
         group.name = name
         group.articles += 1
         group.words += record["words"]
-        group.score_sum += record["credibility"]["score"]
+        cred = record["credibility"] or {"score": 0.0, "band": "none"}
+        group.score_sum += cred["score"]
         for label in labels:
             group.markers[label] = group.markers.get(label, 0) + record["markers"].get(label, 0)
-        band = record["credibility"]["band"]
+        band = cred["band"]
         group.bands[band] = group.bands.get(band, 0) + 1
     return sorted(groups.values(), key=lambda g: (g.mean_score, g.name))

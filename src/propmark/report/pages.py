@@ -13,7 +13,7 @@ from html import escape
 from propmark.config import load_config
 from propmark.credibility.model import band_for
 from propmark.report.aggregate import Group
-from propmark.render import short_label
+from propmark.cli.console import short_label
 from propmark.report.charts import density_bars
 
 SOURCES = {
@@ -40,7 +40,9 @@ def band_chip(band: str) -> str:
     return f'<span class="band {escape(band)}">{escape(band)}</span>'
 
 
-def score_bar(score: float) -> str:
+def score_bar(score: float | None) -> str:
+    if score is None:
+        return '<span class="muted">–</span>'
     band = band_for(score, load_config("credibility")["bands"])
     return f'<span class="bar"><i style="width:{100 * score:.0f}%;background:var(--{band})"></i></span>{score:.2f}'
 
@@ -84,11 +86,11 @@ def _paragraphs(record: dict, labels: Sequence[str], thresholds: dict[str, float
 
 
 def _outlet_facts(record: dict) -> str:
-    outlet = record["credibility"].get("outlet")
+    outlet = (record["credibility"] or {}).get("outlet")
     meta = record.get("meta", {})
     given = ", ".join(f"{k}: {escape(str(meta[k]))}" for k in ("outlet", "url") if meta.get(k)) or "no url or outlet given"
     if outlet is None:
-        return f'<p class="muted">Not on the outlet list (configs/outlets.yaml); {given}.</p>'
+        return f'<p class="muted">Not on the outlet list (defaults/outlets.yaml); {given}.</p>'
     sources = "".join(f"<li>{escape(SOURCES.get(src, src))}</li>" for src in outlet["sources"])
     status = "yes" if outlet["state_controlled"] else "no (editorially independent)"
     how = {"url": "the article's url", "outlet": "the article's outlet field", "disclaimer": "the outlet naming itself in sentence"}[outlet["matched_by"]]
@@ -112,15 +114,15 @@ def _reasons(record: dict) -> str:
     return f'<ul class="reasons">{"".join(items)}</ul>'
 
 
-def article_page(record: dict, labels: Sequence[str], thresholds: dict[str, float]) -> str:
-    meta = record.get("meta", {})
-    title = meta.get("title") or (record["sentences"][0]["text"][:120] if record["sentences"] else record["id"])
+def article_page(record: dict, title: str, labels: Sequence[str], thresholds: dict[str, float]) -> str:
     cred = record["credibility"]
     where = f' · {escape(record["source"])}' if record["source"] != record["id"] else ""
     head = (f'<h2 style="margin-top:0">{escape(title)}</h2><p class="muted">{escape(record["id"])}{where} · '
             f'language {escape(record["lang"])} · {len(record["sentences"])} sentences</p>')
-    summary = (f'<div class="grid2"><div class="card"><div class="l">credibility</div><div class="n">{cred["score"]:.2f} {band_chip(cred["band"])}</div>'
-               f'<p class="muted">What moved it (score change if the feature were absent):</p>{_reasons(record)}</div>'
+    judged = (f'<div class="n">{cred["score"]:.2f} {band_chip(cred["band"])}</div>'
+              f'<p class="muted">What moved it (each feature\'s effect on the score: with it, minus without it):</p>{_reasons(record)}'
+              if cred else '<p class="muted">No credibility model in the model folder that scored this.</p>')
+    summary = (f'<div class="grid2"><div class="card"><div class="l">credibility</div>{judged}</div>'
                f'<div class="card"><div class="l">outlet facts</div>{_outlet_facts(record)}</div></div>')
     text = f'<h2>Text</h2>{legend(labels, record["markers"])}<div class="text">{_paragraphs(record, labels, thresholds)}</div>'
     return page(f"{title} · propmark", head + summary + text, depth=1)
@@ -149,7 +151,7 @@ def overview_page(rows: Sequence[dict], outlets: Sequence[Group], languages: Seq
     for r in rows:
         counts = "".join(f'<td class="num">{r["markers"].get(label, 0)}</td>' for label in labels)
         article_rows.append(
-            f'<tr><td class="num" data-v="{r["score"]:.4f}">{score_bar(r["score"])}</td><td>{band_chip(r["band"])}</td>'
+            f'<tr><td class="num" data-v="{-1 if r["score"] is None else r["score"]:.4f}">{score_bar(r["score"])}</td><td>{band_chip(r["band"])}</td>'
             f'<td><a href="articles/{escape(r["href"])}">{escape(r["title"])}</a><br><span class="muted">{escape(r["id"])}</span></td>'
             f'<td>{escape(r["outlet"])}</td><td>{escape(r["lang"])}</td><td class="num">{r["sentences"]}</td>{counts}<td>{escape(r["reason"])}</td></tr>')
     body = (f'<p class="muted">Results: {escape(source)}</p><div class="cards">{card_html}</div>'

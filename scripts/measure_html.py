@@ -1,0 +1,187 @@
+"""Measure propmark's HTML stage (``propmark.text.html.parse``) on real pages.
+
+    python scripts/measure_html.py [--data ../shared/data] [--limit N] [--json]
+
+Two questions, both on the real corpora in ``--data`` (read in place, archives streamed,
+nothing unpacked or copied):
+
+accuracy  on article_extraction_benchmark (181 pages with a gold article body): bag-of-words
+          token precision / recall / F1 of the extracted text against the gold body, per page,
+          then the mean over pages. Tokens are whitespace-split words, case and punctuation
+          kept; overlap = sum over words of min(count in extracted, count in gold);
+          P = overlap / extracted tokens, R = overlap / gold tokens, F1 = 2PR / (P + R), and
+          0 for a page with no overlap. Rows: ``parse(main_only=True)``, the default
+          all-blocks mode (it keeps menus and footers on purpose, so its recall is what
+          counts), trafilatura.extract as a reference, and selectolax body text as a speed
+          reference. Time is per page, for the HTML -> text step on the decoded page.
+robustness  over every real HTML page in the corpora (see ``SOURCES``): pages whose text
+          comes out empty in each mode, and pages where decoding or parsing raises.
+
+Pages are decoded with ``propmark.text.decode.decode(data, declared_charset(data))``, as
+propmark's readers do. scripts/measure_decode.py reuses ``iter_pages`` from here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import statistics
+import tarfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Callable, Iterator
+
+REPO = Path(__file__).resolve().parents[1]
+AEB = "article_extraction_benchmark"
+
+# (source name, archive under --data, which archive members are real pages)
+SOURCES: list[tuple[str, str, Callable[[str], bool]]] = [
+    ("trafilatura_eval", "trafilatura_eval/html_pages.tar.xz", lambda n: n.startswith(("tests/eval/", "tests/cache/"))),
+    ("readability_test_pages", "readability_test_pages/test-pages.tar.xz", lambda n: n.endswith("/source.html")),
+    ("postlight_parser_fixtures", "postlight_parser_fixtures/fixtures_html.tar.xz", lambda n: n.endswith(".html")),
+    *[
+        (f"html_boilerplate_gold/{name}", f"html_boilerplate_gold/{name}.tar.xz", lambda n: "/input/" in n and n.endswith(".html"))
+        for name in ("l3s_gn1__page-signal-master", "cleaneval-final", "cleaneval-dev", "CleanPortalEval-master", "dragnet_data")
+    ],
+    ("kremlin_en_pages", "kremlin_en_pages/kremlin_news_pages.tar.xz", lambda n: n.endswith(".html")),
+]
+
+
+def benchmark_pages(data: Path, limit: int = 0) -> Iterator[tuple[str, bytes]]:
+    """(sha256 key of ground-truth.json, raw bytes) for article_extraction_benchmark's pages."""
+    paths = sorted((data / AEB / "html").glob("*.html.gz"))
+    for path in paths[:limit] if limit else paths:
+        yield path.name.removesuffix(".html.gz"), gzip.decompress(path.read_bytes())
+
+
+def iter_pages(data: Path, limit: int = 0) -> Iterator[tuple[str, str, bytes]]:
+    """(source, page name, raw bytes) for every real HTML page; ``limit`` > 0 caps each source."""
+    for name, raw in benchmark_pages(data, limit):
+        yield AEB, name, raw
+    for source, archive, is_page in SOURCES:
+        with tarfile.open(data / archive, "r:xz") as tar:
+            count = 0
+            for member in tar:
+                if not (member.isfile() and is_page(member.name)):
+                    continue
+                if limit and count >= limit:
+                    break
+                count += 1
+                yield source, member.name, tar.extractfile(member).read()
+
+
+def decode_page(data: bytes) -> str:
+    from propmark.text.decode import decode, declared_charset
+
+    return decode(data, declared_charset(data)).text
+
+
+def extractors() -> dict[str, Callable[[str], str]]:
+    import trafilatura
+    from selectolax.lexbor import LexborHTMLParser
+
+    from propmark.text.html import parse
+
+    def lexbor_text(html: str) -> str:
+        body = LexborHTMLParser(html).body
+        return body.text(separator="\n") if body is not None else ""
+
+    return {
+        "propmark main_only": lambda html: parse(html, main_only=True).text,
+        "propmark all blocks": lambda html: parse(html).text,
+        "trafilatura.extract": lambda html: trafilatura.extract(html) or "",
+        "selectolax body text": lexbor_text,
+    }
+
+
+def token_prf(extracted: str, gold: str) -> tuple[float, float, float]:
+    got, want = Counter(extracted.split()), Counter(gold.split())
+    overlap = sum((got & want).values())
+    if not overlap:
+        return 0.0, 0.0, 0.0
+    p, r = overlap / sum(got.values()), overlap / sum(want.values())
+    return p, r, 2 * p * r / (p + r)
+
+
+def accuracy(data: Path, limit: int) -> dict:
+    gold = {sha: row["articleBody"] for sha, row in json.loads((data / AEB / "ground-truth.json").read_text("utf-8")).items()}
+    funcs = extractors()
+    scores: dict[str, list[tuple[float, float, float]]] = {name: [] for name in funcs}
+    times: dict[str, list[float]] = {name: [] for name in funcs}
+    for key, raw in benchmark_pages(data, limit):
+        html, body = decode_page(raw), gold[key]
+        for label, func in funcs.items():
+            start = time.perf_counter()
+            text = func(html)
+            times[label].append((time.perf_counter() - start) * 1000)
+            scores[label].append(token_prf(text, body))
+    return {
+        label: {
+            "pages": len(rows),
+            "precision": statistics.fmean(r[0] for r in rows),
+            "recall": statistics.fmean(r[1] for r in rows),
+            "f1": statistics.fmean(r[2] for r in rows),
+            "ms_median": statistics.median(times[label]),
+            "ms_mean": statistics.fmean(times[label]),
+        }
+        for label, rows in scores.items()
+    }
+
+
+def robustness(data: Path, limit: int) -> dict:
+    from propmark.text.html import parse
+
+    per_source: dict[str, Counter] = {}
+    errors: list[dict] = []
+    for source, name, raw in iter_pages(data, limit):
+        counts = per_source.setdefault(source, Counter())
+        counts["pages"] += 1
+        stage = "decode"
+        try:
+            html = decode_page(raw)
+            for mode, main_only in (("all", False), ("main", True)):
+                stage = f"parse {mode}"
+                if not parse(html, main_only=main_only).text.strip():
+                    counts[f"empty {mode}"] += 1
+        except Exception as exc:  # noqa: BLE001 - counting every failure is the point
+            counts["errors"] += 1
+            errors.append({"source": source, "page": name, "stage": stage, "error": f"{type(exc).__name__}: {exc}"[:200]})
+    columns = ("pages", "empty all", "empty main", "errors")
+    table = {source: {c: counts[c] for c in columns} for source, counts in per_source.items()}
+    table["TOTAL"] = {c: sum(row[c] for row in table.values()) for c in columns}
+    return {"sources": table, "errors": errors}
+
+
+def print_tables(result: dict) -> None:
+    print("Accuracy on article_extraction_benchmark (mean per-page bag-of-words token P/R/F1 vs articleBody)")
+    print(f"{'extractor':<22} {'pages':>5} {'P':>6} {'R':>6} {'F1':>6} {'ms med':>7} {'ms mean':>8}")
+    for label, row in result["accuracy"].items():
+        print(f"{label:<22} {row['pages']:>5} {row['precision']:>6.3f} {row['recall']:>6.3f} {row['f1']:>6.3f} {row['ms_median']:>7.2f} {row['ms_mean']:>8.2f}")
+    print("\nRobustness over real pages (empty = no non-space text; errors = decode or parse raised)")
+    print(f"{'source':<50} {'pages':>6} {'empty all':>10} {'empty main':>11} {'errors':>7}")
+    for source, row in result["robustness"]["sources"].items():
+        print(f"{source:<50} {row['pages']:>6} {row['empty all']:>10} {row['empty main']:>11} {row['errors']:>7}")
+    for error in result["robustness"]["errors"]:
+        print(f"  {error['source']} {error['page']} [{error['stage']}]: {error['error']}")
+    print(f"\n{result['seconds']:.0f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data", help="the shared corpora (default ../shared/data)")
+    parser.add_argument("--limit", type=int, default=0, help="at most N pages per source (default: all)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
+    args = parser.parse_args()
+    start = time.perf_counter()
+    result = {"accuracy": accuracy(args.data, args.limit), "robustness": robustness(args.data, args.limit)}
+    result["seconds"] = time.perf_counter() - start
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print_tables(result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+"""``python -m propmark.cli``: the same as the ``propmark`` command."""
+
+from propmark.cli import app
+
+app()

@@ -1,0 +1,91 @@
+"""Render a finished results journal (JSONL) as CSV or Parquet, streaming, written atomically.
+
+Results are always journaled as JSONL first (that is what makes runs resumable); other
+formats are views of the finished journal.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from propmark.io.files import atomic_file
+from propmark.io.journal import read_results
+from propmark.result import Result
+
+FORMATS = ("jsonl", "csv", "parquet")
+
+
+def format_for(path: Path, requested: str | None) -> str:
+    if requested:
+        return requested
+    suffix = path.suffix.lower().lstrip(".")
+    return suffix if suffix in FORMATS else "jsonl"
+
+
+def _credibility(result: Result) -> tuple[float | None, str | None, str]:
+    cred = result.credibility
+    if cred is None:
+        return None, None, "[]"
+    return cred.score, cred.band, json.dumps([r.__dict__ for r in cred.reasons])
+
+
+def _flat(result: Result, labels: list[str]) -> dict:
+    score, band, _ = _credibility(result)
+    return {
+        "id": result.id, "source": result.source, "lang": result.lang, "model": result.model,
+        "sentences": len(result.sentences),
+        **{f"n_{label}": result.markers.get(label, 0) for label in labels},
+        "credibility_score": score, "credibility_band": band,
+        "flagged": json.dumps([[s.start, s.end, s.labels] for s in result.sentences if s.labels]),
+        "meta": json.dumps(result.meta, ensure_ascii=False),
+    }
+
+
+def _write_csv(journal: Path, handle, labels: list[str]) -> None:
+    writer = None
+    for result in read_results(journal):
+        row = _flat(result, labels)
+        if writer is None:
+            writer = csv.DictWriter(handle, fieldnames=list(row))
+            writer.writeheader()
+        writer.writerow(row)
+
+
+def _write_parquet(journal: Path, handle, labels: list[str], chunk: int = 1000) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    sentence = pa.struct([
+        ("start", pa.int64()), ("end", pa.int64()), ("text", pa.string()), ("labels", pa.list_(pa.string())),
+        ("scores", pa.struct([(label, pa.float32()) for label in labels])), ("lang", pa.string()),
+    ])
+    schema = pa.schema([
+        ("id", pa.string()), ("source", pa.string()), ("lang", pa.string()), ("model", pa.string()), ("meta", pa.string()),
+        ("sentences", pa.list_(sentence)),
+        ("markers", pa.struct([(label, pa.int64()) for label in labels])),
+        ("credibility_score", pa.float64()), ("credibility_band", pa.string()), ("credibility_reasons", pa.string()),
+    ])
+    with pq.ParquetWriter(handle, schema) as writer:
+        rows: list[dict] = []
+        for result in read_results(journal):
+            score, band, reasons = _credibility(result)
+            rows.append({
+                "id": result.id, "source": result.source, "lang": result.lang, "model": result.model,
+                "meta": json.dumps(result.meta, ensure_ascii=False),
+                "sentences": [{"start": s.start, "end": s.end, "text": s.text, "labels": s.labels, "scores": s.scores, "lang": s.lang}
+                              for s in result.sentences],
+                "markers": result.markers, "credibility_score": score, "credibility_band": band, "credibility_reasons": reasons,
+            })
+            if len(rows) >= chunk:
+                writer.write_table(pa.Table.from_pylist(rows, schema=schema))
+                rows = []
+        if rows:
+            writer.write_table(pa.Table.from_pylist(rows, schema=schema))
+
+
+def export(journal: Path, out: Path, fmt: str, labels: list[str]) -> None:
+    """Write ``out`` in ``fmt`` from ``journal`` via a temporary file and one rename."""
+    with atomic_file(out, "w" if fmt == "csv" else "wb") as handle:
+        (_write_csv if fmt == "csv" else _write_parquet)(journal, handle, labels)

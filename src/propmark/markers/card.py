@@ -1,0 +1,56 @@
+"""The model card written next to every trained model: what it is, what it saw, how it scored."""
+
+from __future__ import annotations
+
+from propmark.markers.model import ModelSpec
+
+
+def metrics_table(result: dict) -> str:
+    """A markdown table of per-label P/R/F1/support plus micro/macro F1."""
+    rows = ["| label | precision | recall | F1 | support | ECE |", "|---|---:|---:|---:|---:|---:|"]
+    for name, m in result["labels"].items():
+        ece = f"{m['ece']:.3f}" if "ece" in m else "–"
+        rows.append(f"| {name} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['support']} | {ece} |")
+    rows.append(f"| **micro F1** | | | {result['micro_f1']:.3f} | | |")
+    rows.append(f"| **macro F1** | | | {result['macro_f1']:.3f} | | |")
+    return "\n".join(rows)
+
+
+def model_card(spec: ModelSpec, metrics: dict) -> str:
+    split = metrics.get("split", {})
+    docs = split.get("documents", {})
+    parts = [
+        "# propmark marker model",
+        "",
+        f"Multi-label sentence classifier for {', '.join(f'`{x}`' for x in spec.labels)}.",
+        f"Base encoder: `{spec.base_encoder}` (fingerprint `{spec.base_fingerprint[:16]}…`), frozen, "
+        + (f"with LoRA adapters (rank {spec.lora.get('rank')}) on {', '.join(spec.lora.get('targets', []))}; "
+           if int(spec.lora.get("rank", 0)) > 0 else "without adapters (only the head learned); ")
+        + f"mean pooling; a head over the sentence and {spec.context_window} neighbour(s) each side"
+        + (" plus position features." if spec.position_features else "."),
+        f"Thresholds (chosen on dev): {', '.join(f'{n} {t:.2f}' for n, t in zip(spec.labels, spec.thresholds))}.",
+        "Scores are calibrated on dev (Platt scaling per label)." if spec.calibration else "Scores are not calibrated.",
+        "",
+        "## Training data",
+        f"Data: {', '.join(metrics.get('config', {}).get('data', []))}. Split by {split.get('by')} "
+        f"(seed {split.get('seed')}): {docs.get('train')} train / {docs.get('dev')} dev / {docs.get('test')} test documents.",
+        f"Best epoch {metrics.get('best_epoch')}; training took {metrics.get('train_seconds')} s.",
+        "The corpus is written by the project (plus the five seed articles); no research-only data was used. "
+        "Imported permissive corpora, where listed above, trained only the markers they annotate.",
+    ]
+    for part in ("test", "dev"):
+        if part in metrics:
+            parts += ["", f"## {part.capitalize()} split (documents not trained on)", "", metrics_table(metrics[part])]
+            langs = metrics[part].get("by_lang", {})
+            if langs:
+                parts += ["", "| lang | positives | micro F1 | macro F1 |", "|---|---:|---:|---:|"]
+                for lang, m in langs.items():
+                    n = sum(v["support"] for v in m["labels"].values())
+                    parts.append(f"| {lang} | {n} | {m['micro_f1']:.3f} | {m['macro_f1']:.3f} |")
+    parts += [
+        "",
+        "## Limits",
+        "Trained on a small hand-written corpus; treat scores as pointers for a human reader, not verdicts.",
+        "",
+    ]
+    return "\n".join(parts)

@@ -1,0 +1,61 @@
+"""Sentence probabilities for whole documents: the one inference path used by train, eval and score.
+
+Training's dev checks, ``propmark eval`` and ``propmark score`` all go through
+``document_probabilities`` so the model always sees the same neighbouring context.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import torch
+
+from propmark.markers.calibration import scale_logits
+from propmark.markers.model import MarkerModel, neighbour_index, position_features
+
+
+def embed_unique(model: MarkerModel, texts: list[str], batch_size: int, advance: Callable[[int], None] | None = None) -> torch.Tensor:
+    """Embed each distinct text once, in length-sorted batches (less padding, repeated boilerplate free)."""
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    out = torch.empty(len(texts), model.encoder.config.hidden_size)
+    for start in range(0, len(order), batch_size):
+        chunk = order[start : start + batch_size]
+        out[chunk] = model.embed(model.tokenize([texts[i] for i in chunk]))
+        if advance:
+            advance(len(chunk))
+    return out
+
+
+@torch.inference_mode()
+def document_probabilities(
+    model: MarkerModel,
+    documents: Sequence[Sequence[str]],
+    batch_size: int = 32,
+    advance: Callable[[int], None] | None = None,
+    encode: Callable[[list[str]], torch.Tensor] | None = None,
+) -> list[np.ndarray]:
+    """Per document, an (n_sentences, n_labels) array of calibrated marker probabilities.
+
+    ``encode`` replaces the encoder (training with a frozen encoder passes its table of
+    precomputed embeddings, so dev checks do not re-encode).
+    """
+    was_training = model.training
+    model.eval()
+    unique: dict[str, int] = {}
+    for doc in documents:
+        for text in doc:
+            unique.setdefault(text, len(unique))
+    embeddings = encode(list(unique)) if encode else embed_unique(model, list(unique), batch_size, advance)
+    results = []
+    for doc in documents:
+        if not doc:
+            results.append(np.zeros((0, len(model.spec.labels)), dtype=np.float32))
+            continue
+        rows = embeddings[[unique[t] for t in doc]]
+        index = neighbour_index(len(doc), model.spec.context_window)
+        positions = position_features(len(doc), [len(t) for t in doc])
+        logits = scale_logits(model.classify(rows, index, positions), model.spec.calibration)
+        results.append(torch.sigmoid(logits).numpy())
+    model.train(was_training)
+    return results

@@ -1,0 +1,116 @@
+"""The marker classifier: frozen encoder + LoRA adapters, mean pooling, and a context head.
+
+Each sentence is encoded once; the head then looks at its embedding together with its
+neighbours' (``context_window`` on each side) and its position in the article. Encoding
+sentences independently keeps inference cost linear in sentences, and the neighbours
+give the head what a human annotator uses: boilerplate runs, blocks of pleas.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import torch
+from torch import nn
+
+from propmark.encoder import BaseEncoder, lora
+from propmark.errors import ModelError
+
+N_POSITION_FEATURES = 4
+
+
+@dataclass
+class ModelSpec:
+    """Everything needed to rebuild the classifier around a base encoder (saved as config.json)."""
+
+    labels: list[str]
+    base_encoder: str
+    base_fingerprint: str
+    text_prefix: str
+    max_length: int
+    context_window: int
+    position_features: bool
+    lora: dict  # LoraSettings as saved by training (config.schemas)
+    head: dict  # HeadSettings
+    thresholds: list[float] = field(default_factory=list)
+    calibration: list[list[float]] = field(default_factory=list)  # Platt [a, b] per label; empty = none
+
+    def __post_init__(self) -> None:
+        if not self.thresholds:
+            self.thresholds = [0.5] * len(self.labels)
+
+
+def neighbour_index(n: int, window: int) -> torch.Tensor:
+    """(n, 2*window+1) indices of each sentence and its neighbours in a document; -1 where none."""
+    offsets = torch.arange(-window, window + 1)
+    idx = torch.arange(n).unsqueeze(1) + offsets
+    return torch.where((idx >= 0) & (idx < n), idx, torch.full_like(idx, -1))
+
+
+def position_features(n: int, lengths: list[int]) -> torch.Tensor:
+    """Relative position, is-first, is-last and a squashed character length per sentence."""
+    pos = torch.arange(n, dtype=torch.float32)
+    rel = pos / max(n - 1, 1)
+    first = (pos == 0).float()
+    last = (pos == n - 1).float()
+    length = torch.tensor([min(x, 400) / 400 for x in lengths], dtype=torch.float32)
+    return torch.stack([rel, first, last, length], dim=1)
+
+
+class MarkerModel(nn.Module):
+    def __init__(self, base: BaseEncoder, spec: ModelSpec) -> None:
+        super().__init__()
+        self.spec = spec
+        self.autocast_bf16 = False  # set by runtime.optimize for inference
+        self.precision = "fp32"
+        self.tokenizer = base.tokenizer
+        self.encoder = base.model
+        if self.fine_tuned:
+            if lora.inject(self.encoder, **spec.lora) == 0:
+                raise ModelError(f"LoRA targets {spec.lora['targets']} match no linear layer of {spec.base_encoder}")
+        else:
+            self.encoder.requires_grad_(False)
+        hidden = self.encoder.config.hidden_size
+        width = (2 * spec.context_window + 1) * hidden
+        width += N_POSITION_FEATURES if spec.position_features else 0
+        self.head = nn.Sequential(
+            nn.Linear(width, spec.head["hidden"]),
+            nn.GELU(),
+            nn.Dropout(spec.head["dropout"]),
+            nn.Linear(spec.head["hidden"], len(spec.labels)),
+        )
+
+    @property
+    def fine_tuned(self) -> bool:
+        """False when ``lora.rank`` is 0: the encoder stays frozen and only the head learns."""
+        return int(self.spec.lora.get("rank", 0)) > 0
+
+    def tokenize(self, texts: list[str]) -> dict[str, torch.Tensor]:
+        return self.tokenizer(
+            [self.spec.text_prefix + t for t in texts],
+            padding=True,
+            truncation=True,
+            max_length=self.spec.max_length,
+            pad_to_multiple_of=8,  # few distinct tensor shapes: kernel caches stay small in long runs
+            return_tensors="pt",
+        )
+
+    def embed(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+        """Mean-pooled sentence embeddings (the pooling e5 was trained with)."""
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.autocast_bf16):
+            hidden = self.encoder(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).last_hidden_state
+        hidden = hidden.float()
+        mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+        return (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+
+    def classify(self, embeddings: torch.Tensor, index: torch.Tensor, positions: torch.Tensor) -> torch.Tensor:
+        """Logits for targets whose (self + neighbour) rows in ``embeddings`` are given by ``index``."""
+        padded = torch.cat([embeddings, embeddings.new_zeros(1, embeddings.shape[1])])
+        gathered = padded[torch.where(index < 0, embeddings.shape[0], index)]
+        features = gathered.flatten(1)
+        if self.spec.position_features:
+            features = torch.cat([features, positions.to(features.dtype)], dim=1)
+        return self.head(features)
+
+    def trainable_state(self) -> dict[str, torch.Tensor]:
+        return {k: v.detach().clone() for k, v in self.named_parameters() if v.requires_grad}

@@ -1,0 +1,98 @@
+"""Article -> Result: language, units, markers in context, credibility; the path every input takes.
+
+The order is the data path's: the article's language is identified first, because
+segmentation chooses its abbreviations by it; each unit then gets its own language where
+it says enough (a quoted English tweet on a German page), and, for HTML inputs, the
+layout of the line it came from.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from pathlib import Path
+
+import numpy as np
+
+from propmark.config import default_model_dir
+from propmark.config.schemas import BatchConfig
+from propmark.credibility import CredibilityModel, load_for
+from propmark.io.readers import Article
+from propmark.markers import folder
+from propmark.markers.inference import document_probabilities
+from propmark.markers.model import MarkerModel
+from propmark.markers.optimize import optimize
+from propmark.result import Result, Unit
+from propmark.text.langid import detect, detect_unit
+from propmark.text.segment import Segment, segment
+
+
+class Predictor:
+    """A loaded marker model, the per-label thresholds it was shipped with, and its credibility model (if any)."""
+
+    def __init__(self, model: MarkerModel, credibility: CredibilityModel | None, batch_size: int = 32,
+                 fingerprint: str | None = None, model_dir: Path | None = None) -> None:
+        self.model = model
+        self.credibility = credibility
+        self.labels = model.spec.labels
+        self.thresholds = np.array(model.spec.thresholds)
+        self.batch_size = batch_size
+        self.fingerprint = fingerprint
+        self.model_dir = model_dir
+
+    @classmethod
+    def load(cls, model_dir: Path | None = None, precision: str | None = None, batch_size: int | None = None,
+             credibility: bool = True, config: BatchConfig | None = None) -> "Predictor":
+        """Load a model folder ready for scoring, with the speed settings of the batch config.
+
+        ``credibility=False`` leaves article credibility out of the results: that is how the
+        credibility model's own training data is scored, before any credibility model exists.
+        A folder without a credibility model gives results without credibility (never another
+        folder's model, fitted on another marker model's predictions).
+        """
+        cfg = config or BatchConfig.load()
+        model_dir = Path(model_dir) if model_dir else default_model_dir()
+        manifest = folder.verify(model_dir)
+        model = folder.load(model_dir)
+        optimize(model, precision or cfg.precision, cfg.threads)
+        cred = load_for(model_dir) if credibility else None
+        return cls(model, cred, batch_size or cfg.batch_size, folder.fingerprint(manifest), model_dir)
+
+    def probabilities(self, documents: list[list[str]]) -> list[np.ndarray]:
+        return document_probabilities(self.model, documents, self.batch_size)
+
+    def _result(self, article: Article, lang: str, segments: list[Segment], probs: np.ndarray) -> Result:
+        flags = probs >= self.thresholds
+        starts = [b.start for b in article.blocks]
+        units = []
+        for seg, p, f in zip(segments, probs, flags):
+            layout = article.blocks[bisect_right(starts, seg.start) - 1].as_dict() if starts else None
+            units.append(Unit(
+                seg.start, seg.end, seg.text,
+                [name for name, on in zip(self.labels, f) if on],
+                {name: round(float(x), 4) for name, x in zip(self.labels, p)},
+                detect_unit(seg.text, lang), layout,
+            ))
+        markers = {name: int(flags[:, j].sum()) if len(flags) else 0 for j, name in enumerate(self.labels)}
+        result = Result(article.id, article.source or article.id, lang, units, markers, dict(article.meta), None, self.fingerprint)
+        if self.credibility is not None:
+            result.credibility = self.credibility.assess(result)
+        return result
+
+    def score_group(self, articles: list[Article]) -> list[Result]:
+        """Classify articles together, so their sentences share encoder batches (and repeats are encoded once)."""
+        langs = [detect(a.text) for a in articles]
+        segmented = [segment(a.text, lang) for a, lang in zip(articles, langs)]
+        probs = self.probabilities([[s.text for s in segs] for segs in segmented])
+        return [self._result(a, lang, segs, p) for a, lang, segs, p in zip(articles, langs, segmented, probs)]
+
+    def score(self, articles: Iterable[Article], group: int = 16) -> Iterator[Result]:
+        """Results in input order, ``group`` articles at a time."""
+        stream = iter(articles)
+        while batch := list(islice(stream, group)):
+            yield from self.score_group(batch)
+
+    def score_texts(self, texts: Iterable[str], group: int = 16) -> Iterator[Result]:
+        """Score plain strings (the Python API's shortcut): ids are their positions."""
+        return self.score((Article(str(i), t, {}, str(i)) for i, t in enumerate(texts)), group)

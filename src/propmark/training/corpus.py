@@ -1,0 +1,170 @@
+"""Labeled sentence data: the JSONL format, its validation, documents and group splits.
+
+Format (one sentence a line): ``{"text": ..., "labels": [...], "doc_id": ..., "lang": ...}``.
+Records sharing a ``doc_id`` are consecutive sentences of one article, which is what
+lets training and evaluation give the model the same neighbouring context as scoring.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from datasets import Dataset
+
+from propmark.errors import DataError
+
+
+@dataclass
+class Document:
+    doc_id: str
+    sentences: list[str]
+    labels: list[list[str]]
+    lang: str = "und"
+    outlet: str | None = None
+    use: str | None = None  # "eval-only" for research-only corpora (see propmark.training.importers)
+    annotated: list[str] | None = None  # labels an imported corpus speaks for; None = all of them
+
+    @property
+    def group(self) -> str:
+        return self.outlet or self.doc_id
+
+
+def data_files(paths: Iterable[Path]) -> list[Path]:
+    """Expand folders to their ``*.jsonl`` files (sorted, so runs are reproducible)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(path.rglob("*.jsonl")))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise DataError(f"{path}: no such file or folder")
+    if not files:
+        raise DataError("no .jsonl files found in " + ", ".join(str(p) for p in paths))
+    return files
+
+
+def _parse_line(path: Path, number: int, line: str, known: set[str]) -> dict:
+    where = f"{path}:{number}"
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise DataError(f"{where}: broken JSON ({exc.msg})") from exc
+    if not isinstance(record, dict):
+        raise DataError(f"{where}: each line must be a JSON object")
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise DataError(f"{where}: missing or empty 'text'")
+    labels = record.get("labels", [])
+    if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
+        raise DataError(f"{where}: 'labels' must be a list of label names")
+    unknown = sorted(set(labels) - known)
+    if unknown:
+        raise DataError(f"{where}: unknown label(s) {unknown}; known: {sorted(known)}")
+    annotated = record.get("annotated")
+    if annotated is not None and (not isinstance(annotated, list) or not set(annotated) <= known):
+        raise DataError(f"{where}: 'annotated' must be a list of known label names")
+    for key in ("doc_id", "lang", "outlet"):
+        if key in record and record[key] is not None and not isinstance(record[key], str):
+            raise DataError(f"{where}: '{key}' must be a string")
+    return {
+        "text": text.strip(),
+        "labels": sorted(set(labels), key=labels.index),
+        "doc_id": record.get("doc_id"),
+        "lang": record.get("lang") or "und",
+        "outlet": record.get("outlet"),
+        "use": record.get("use") if isinstance(record.get("use"), str) else None,
+        "annotated": annotated,
+        "source": where,
+    }
+
+
+def read_records(paths: Sequence[Path], known_labels: Sequence[str]) -> Dataset:
+    """Validate every line (stopping at the first bad one, by file and line) into a ``Dataset``."""
+    known = set(known_labels)
+    rows: list[dict] = []
+    for path in data_files(paths):
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except UnicodeDecodeError as exc:
+            raise DataError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+        for number, line in enumerate(lines, 1):
+            if line.strip():
+                rows.append(_parse_line(path, number, line, known))
+    if not rows:
+        raise DataError("the labeled data holds no records")
+    return Dataset.from_list(rows)
+
+
+def to_documents(records: Dataset) -> list[Document]:
+    """Group consecutive records by ``doc_id``; a record without one is a one-sentence document."""
+    docs: list[Document] = []
+    closed: dict[str, str] = {}
+    current: Document | None = None
+    for row in records:
+        doc_id = row["doc_id"]
+        if doc_id is not None and current is not None and current.doc_id == doc_id:
+            current.sentences.append(row["text"])
+            current.labels.append(row["labels"])
+            continue
+        if doc_id is not None and doc_id in closed:
+            raise DataError(
+                f"{row['source']}: doc_id {doc_id!r} continues after other records "
+                f"(first seen at {closed[doc_id]}); a document's records must be consecutive"
+            )
+        current = Document(
+            doc_id=doc_id or row["source"],
+            sentences=[row["text"]],
+            labels=[row["labels"]],
+            lang=row["lang"],
+            outlet=row["outlet"],
+            use=row["use"],
+            annotated=row["annotated"],
+        )
+        closed[current.doc_id] = row["source"]
+        docs.append(current)
+    return docs
+
+
+def load_documents(paths: Sequence[Path], known_labels: Sequence[str]) -> list[Document]:
+    return to_documents(read_records(paths, known_labels))
+
+
+def split_groups(
+    docs: Sequence[Document], fractions: Sequence[float], seed: int, by: str = "outlet", pinned: Sequence[str] = ()
+) -> list[list[Document]]:
+    """Split documents into ``len(fractions) + 1`` parts by group, never by sentence.
+
+    Groups are outlets (``by="outlet"``, falling back to doc_id when a record has none)
+    or documents; they are shuffled with ``seed`` and dealt out by sentence count, so
+    each held-out part gets roughly its fraction of the data. Documents whose doc_id
+    starts with a ``pinned`` prefix always land in the first part.
+    """
+    key = (lambda d: d.group) if by == "outlet" else (lambda d: d.doc_id)
+    groups: dict[str, list[Document]] = {}
+    for doc in docs:
+        groups.setdefault(key(doc), []).append(doc)
+    names = sorted(groups)
+    random.Random(seed).shuffle(names)
+    total = sum(len(d.sentences) for d in docs)
+    parts: list[list[Document]] = [[] for _ in range(len(fractions) + 1)]
+    quotas = [f * total for f in fractions]
+    filled = [0.0] * len(fractions)
+    for name in names:
+        members = groups[name]
+        size = sum(len(d.sentences) for d in members)
+        if pinned and any(d.doc_id.startswith(tuple(pinned)) for d in members):
+            parts[0].extend(members)
+            continue
+        for i, quota in enumerate(quotas):
+            if filled[i] + size / 2 <= quota:
+                parts[i + 1].extend(members)
+                filled[i] += size
+                break
+        else:
+            parts[0].extend(members)
+    return parts

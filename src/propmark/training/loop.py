@@ -1,0 +1,214 @@
+"""Fine-tune the marker classifier: LoRA on the encoder, a context head, per-label thresholds.
+
+Batches are chunks of consecutive sentences from one article, encoded together with
+their neighbours, so training sees exactly the context that scoring sees.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from propmark.markers import folder as model_io
+from propmark.markers.calibration import fit_platt, recalibrate
+from propmark.markers.card import model_card
+from propmark.config import label_names
+from propmark.config.schemas import TrainConfig
+from propmark.training.corpus import Document, load_documents, split_groups
+from propmark.encoder import load_base
+from propmark.errors import PropmarkError
+from propmark.markers.inference import document_probabilities, embed_unique
+from propmark.markers.metrics import best_thresholds, evaluate, label_matrix
+from propmark.markers.model import MarkerModel, ModelSpec, neighbour_index, position_features
+from propmark.markers.optimize import bf16_supported
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def _chunks(docs: list[Document], size: int) -> list[tuple[int, int, int]]:
+    return [(d, s, min(s + size, len(doc.sentences))) for d, doc in enumerate(docs) for s in range(0, len(doc.sentences), size)]
+
+
+Encode = Callable[[list[str]], torch.Tensor]
+
+
+def _live_encoder(model: MarkerModel) -> Encode:
+    return lambda texts: model.embed(model.tokenize(texts))
+
+
+def _frozen_encoder(model: MarkerModel, docs: list[Document], batch_size: int) -> Encode:
+    """With the encoder frozen, every training sentence is embedded once, up front (in eval mode)."""
+    unique = list(dict.fromkeys(t for d in docs for t in d.sentences))
+    model.eval()
+    with torch.no_grad():
+        table = embed_unique(model, unique, batch_size)
+    model.train()
+    row = {t: i for i, t in enumerate(unique)}
+    return lambda texts: table[[row[t] for t in texts]]
+
+
+def _label_mask(doc: Document, labels: list[str], n: int) -> torch.Tensor:
+    """1 where the document's annotation speaks for the label (imported corpora speak for some only)."""
+    known = [1.0 if doc.annotated is None or name in doc.annotated else 0.0 for name in labels]
+    return torch.tensor(known).expand(n, -1)
+
+
+def _batch_loss(model: MarkerModel, encode: Encode, docs: list[Document], chunks: list[tuple[int, int, int]], labels: list[str]) -> torch.Tensor:
+    """Encode each chunk with ``context_window`` extra sentences on each side; loss on the chunk only."""
+    w = model.spec.context_window
+    texts: list[str] = []
+    index_rows, position_rows, targets, masks = [], [], [], []
+    for d, start, end in chunks:
+        doc = docs[d]
+        n = len(doc.sentences)
+        lo, hi = max(0, start - w), min(n, end + w)
+        base = len(texts) - lo
+        texts.extend(doc.sentences[lo:hi])
+        nbr = neighbour_index(n, w)[start:end]
+        index_rows.append(torch.where(nbr < 0, nbr, nbr + base))
+        position_rows.append(position_features(n, [len(t) for t in doc.sentences])[start:end])
+        targets.append(torch.from_numpy(label_matrix(doc.labels[start:end], labels)).float())
+        masks.append(_label_mask(doc, labels, end - start))
+    logits = model.classify(encode(texts), torch.cat(index_rows), torch.cat(position_rows))
+    mask = torch.cat(masks)
+    losses = torch.nn.functional.binary_cross_entropy_with_logits(logits, torch.cat(targets), reduction="none")
+    return (losses * mask).sum() / mask.sum().clamp(min=1.0)
+
+
+def _predict(model: MarkerModel, docs: list[Document], encode: Encode | None = None) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    probs = document_probabilities(model, [d.sentences for d in docs], encode=encode)
+    y_true = label_matrix([lab for d in docs for lab in d.labels], model.spec.labels)
+    langs = [d.lang for d in docs for _ in d.sentences]
+    return y_true, np.concatenate(probs) if probs else np.zeros((0, len(model.spec.labels))), langs
+
+
+def _progress(console: Console) -> Progress:
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        TextColumn("{task.fields[status]}"), console=console, transient=False,
+    )
+
+
+def train(cfg: TrainConfig, console: Console | None = None) -> dict:
+    """Train, choose thresholds on dev, measure on the held-out test split, write the model folder."""
+    console = console or Console(stderr=True)
+    seed_everything(cfg.seed)
+    if cfg.threads:
+        torch.set_num_threads(cfg.threads)
+    labels = label_names()
+    docs = load_documents([Path(p) for p in cfg.data], labels)
+    restricted = [d for d in docs if d.use == "eval-only"]
+    if restricted:
+        raise PropmarkError(
+            f"{len(restricted)} document(s) come from research-only corpora (use: eval-only), e.g. {restricted[0].doc_id}; "
+            "their licences allow measuring, not training"
+        )
+    # Imported corpora label only some markers, so they train but never judge: dev and
+    # test come from fully annotated documents, split as if the imports were not there.
+    imported = [d for d in docs if d.annotated is not None]
+    train_docs, dev_docs, test_docs = split_groups(
+        [d for d in docs if d.annotated is None], [cfg.dev_fraction, cfg.test_fraction], cfg.seed, cfg.split_by, cfg.pin_to_train
+    )
+    train_docs += imported
+    if not train_docs:
+        raise PropmarkError("no training documents left after the dev/test split; lower the fractions")
+    console.print(
+        f"[bold]data[/]: {sum(len(d.sentences) for d in docs)} sentences in {len(docs)} documents -> "
+        f"train {len(train_docs)} / dev {len(dev_docs)} / test {len(test_docs)} documents (split by {cfg.split_by})"
+    )
+    base = load_base(cfg.base_encoder)
+    spec = ModelSpec(
+        labels=labels, base_encoder=cfg.base_encoder, base_fingerprint=base.fingerprint,
+        text_prefix=cfg.text_prefix, max_length=cfg.max_length, context_window=cfg.context_window,
+        position_features=cfg.position_features, lora=cfg.lora.model_dump(), head=cfg.head.model_dump(),
+    )
+    model = MarkerModel(base, spec)
+    model.autocast_bf16 = cfg.bf16 and bf16_supported()
+    lora_params = [p for n, p in model.named_parameters() if p.requires_grad and "lora_" in n]
+    head_params = list(model.head.parameters())
+    groups = [{"params": head_params, "lr": cfg.lr_head}] + ([{"params": lora_params, "lr": cfg.lr_lora}] if lora_params else [])
+    optimizer = torch.optim.AdamW(groups, weight_decay=cfg.weight_decay)
+    if not model.fine_tuned:
+        console.print("[bold]encoder frozen[/] (lora rank 0): embedding every sentence once")
+    # A frozen encoder's table of embeddings serves training and the dev and test predictions.
+    frozen = None if model.fine_tuned else _frozen_encoder(model, train_docs + dev_docs + test_docs, cfg.batch_sentences)
+    encode = frozen or _live_encoder(model)
+    chunks = _chunks(train_docs, cfg.chunk_sentences)
+    per_step = max(1, cfg.batch_sentences // cfg.chunk_sentences)
+    steps_per_epoch = (len(chunks) + per_step - 1) // per_step
+    total = steps_per_epoch * cfg.epochs if not cfg.max_steps else min(cfg.max_steps, steps_per_epoch * cfg.epochs)
+    warmup = max(1, int(cfg.warmup_ratio * total))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup)))
+    )
+    rng = random.Random(cfg.seed)
+    best = {"macro_f1": -1.0, "epoch": 0, "state": model.trainable_state()}
+    history, step, stale = [], 0, 0
+    started = time.time()
+    model.train()
+    with _progress(console) as progress:
+        task = progress.add_task("training", total=total, status="")
+        for epoch in range(1, cfg.epochs + 1):
+            rng.shuffle(chunks)
+            running = []
+            for i in range(0, len(chunks), per_step):
+                if step >= total:
+                    break
+                loss = _batch_loss(model, encode, train_docs, chunks[i : i + per_step], labels)
+                optimizer.zero_grad()
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(lora_params + head_params, 1.0)
+                optimizer.step()
+                scheduler.step()
+                step += 1
+                running.append(loss.item())
+                progress.update(task, advance=1, status=f"epoch {epoch} loss {np.mean(running[-20:]):.4f}")
+            entry = {"epoch": epoch, "train_loss": float(np.mean(running)) if running else None}
+            if dev_docs:
+                y_dev, p_dev, langs = _predict(model, dev_docs, frozen)
+                thresholds = best_thresholds(y_dev, p_dev)
+                entry["dev_macro_f1"] = evaluate(y_dev, p_dev >= np.array(thresholds), labels, langs)["macro_f1"]
+                progress.console.print(f"epoch {epoch}: loss {entry['train_loss']:.4f}, dev macro-F1 {entry['dev_macro_f1']:.3f}")
+                if entry["dev_macro_f1"] > best["macro_f1"]:
+                    best, stale = {"macro_f1": entry["dev_macro_f1"], "epoch": epoch, "state": model.trainable_state()}, 0
+                else:
+                    stale += 1
+            else:
+                best = {"macro_f1": -1.0, "epoch": epoch, "state": model.trainable_state()}
+            history.append(entry)
+            if step >= total or (dev_docs and stale >= cfg.patience):
+                break
+    model.load_state_dict(best["state"], strict=False)
+    metrics: dict[str, Any] = {"history": history, "best_epoch": best["epoch"], "train_seconds": round(time.time() - started, 1)}
+    if dev_docs:
+        y_dev, p_dev, langs = _predict(model, dev_docs, frozen)
+        spec.calibration = fit_platt(y_dev, p_dev)
+        p_dev = recalibrate(p_dev, spec.calibration)
+        spec.thresholds = best_thresholds(y_dev, p_dev)
+        metrics["dev"] = evaluate(y_dev, p_dev >= np.array(spec.thresholds), labels, langs, p_dev)
+    if test_docs:
+        y_test, p_test, langs = _predict(model, test_docs, frozen)
+        metrics["test"] = evaluate(y_test, p_test >= np.array(spec.thresholds), labels, langs, p_test)
+    metrics["split"] = {
+        "by": cfg.split_by, "seed": cfg.seed,
+        "documents": {"train": len(train_docs), "dev": len(dev_docs), "test": len(test_docs)},
+        "test_doc_ids": [d.doc_id for d in test_docs],
+        "dev_doc_ids": [d.doc_id for d in dev_docs],
+    }
+    metrics["config"] = cfg.model_dump()
+    kept = model_io.save(model, Path(cfg.output), metrics, model_card(spec, metrics))
+    if kept:
+        console.print(f"[yellow]{kept}[/]")
+    return metrics
