@@ -1,6 +1,6 @@
 """Benchmark `propmark score` against a plain baseline on the same corpus and model.
 
-    python bench/bench_score.py --articles 1000 --scale 20000
+    python scripts/bench_score.py --articles 1000 --scale 20000
 
 Builds a crawl-like corpus from the project's labeled articles: each synthetic article keeps
 its outlet's boilerplate lines verbatim (menus, footers and donation blocks repeat across a
@@ -12,7 +12,7 @@ peak memory is its own:
   baseline  every article segmented and classified on its own with the encoder and head in
             fp32, batches of 32 sentences in reading order, nothing else;
   shipped   the `propmark score` path: run_batch over the journal with Predictor.load()
-            (merged adapters, configs/batch.yaml precision, cross-article batches sorted by
+            (merged adapters, defaults/batch.yaml precision, cross-article batches sorted by
             length, repeated sentences encoded once).
 
 Prints sentences/s, articles/s and peak RSS for both and their ratio; with --scale it also runs
@@ -29,6 +29,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from propmark.config import default_model_dir
 
 REPO = Path(__file__).resolve().parents[1]
 SITE_PAGES = 20
@@ -58,6 +60,7 @@ def baseline(corpus: Path, model_dir: Path) -> dict:
     from propmark.markers import folder as model_io
     from propmark.io.readers import iter_articles
     from propmark.markers.model import neighbour_index, position_features
+    from propmark.text.langid import detect
     from propmark.text.segment import segment
 
     model = model_io.load(model_dir)
@@ -65,7 +68,7 @@ def baseline(corpus: Path, model_dir: Path) -> dict:
     articles = sentences = 0
     with torch.inference_mode():
         for article in iter_articles([corpus]):
-            texts = [s.text for s in segment(article.text)]
+            texts = [s.text for s in segment(article.text, detect(article.text))]
             embeddings = torch.cat([model.embed(model.tokenize(texts[i : i + 32])) for i in range(0, len(texts), 32)])
             model.classify(embeddings, neighbour_index(len(texts), model.spec.context_window),
                            position_features(len(texts), [len(t) for t in texts]))
@@ -76,15 +79,15 @@ def baseline(corpus: Path, model_dir: Path) -> dict:
 
 def shipped(corpus: Path, model_dir: Path, precision: str | None = None) -> dict:
     from propmark.batch import run_batch
-    from propmark.config import load_config
-    from propmark.io.readers import iter_articles
+    from propmark.config.schemas import BatchConfig
     from propmark.io.journal import Journal
+    from propmark.io.readers import iter_articles
     from propmark.pipeline import Predictor
 
     predictor = Predictor.load(model_dir, precision)
     out = corpus.with_suffix(".scored.jsonl")
     with Journal(out, force=True) as results, Journal(None) as errors:
-        summary = run_batch(predictor, iter_articles([corpus]), results, errors, int(load_config("batch")["group_articles"]))
+        summary = run_batch(predictor, iter_articles([corpus]), results, errors, BatchConfig.load().group_articles)
     return {"articles": summary.scored, "sentences": summary.sentences, "seconds": summary.seconds,
             "precision": predictor.model.precision}
 
@@ -113,7 +116,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--scale", type=int, default=0, help="also run the shipped path on this many articles")
-    parser.add_argument("--model", type=Path, default=REPO / "model")
+    parser.add_argument("--model", type=Path, default=default_model_dir())
     parser.add_argument("--unique-lines", action="store_true", help="make every line unique (no repeated boilerplate: the worst case)")
     parser.add_argument("--levers", action="store_true", help="also run the shipped path in fp32 (separates precision from batching)")
     parser.add_argument("--worker", choices=["baseline", "shipped", "shipped-fp32"], help=argparse.SUPPRESS)

@@ -1,14 +1,15 @@
 """Print the data card tables (counts by label, language and outlet type) for training/README.md.
 
-Usage: python training/datacard.py [FILES_OR_FOLDERS...]   (default: training/corpus training/seeds.jsonl)
+Usage: python scripts/datacard.py [FILES_OR_FOLDERS...]   (default: training/corpus training/seeds.jsonl)
 """
 
 from __future__ import annotations
 
-import json
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
+
+from propmark.io.files import read_jsonl
 
 LABELS = ["boilerplate", "appeal", "unsourced_attribution", "state_media_disclaimer"]
 
@@ -16,9 +17,9 @@ LABELS = ["boilerplate", "appeal", "unsourced_attribution", "state_media_disclai
 def rows(paths: list[Path]):
     for path in paths:
         for file in sorted(path.rglob("*.jsonl")) if path.is_dir() else [path]:
-            for line in file.read_text(encoding="utf-8").splitlines():
-                if line.strip():
-                    yield json.loads(line)
+            for _, record, _ in read_jsonl(file):
+                if record is not None:
+                    yield record
 
 
 def table(title: str, key: str, records: list[dict]) -> str:

@@ -1,7 +1,7 @@
 """Regenerate training/EVAL.md: the shipped model beside both baselines, on every evaluation.
 
-    python training/eval_report.py                      # everything (about 50 min on 2 cores the first time)
-    python training/eval_report.py --skip-variants      # no retraining: held-out + external rows only
+    python scripts/eval_report.py                      # everything (about 50 min on 2 cores the first time)
+    python scripts/eval_report.py --skip-variants      # no retraining: held-out + external rows only
 
 Sections: held-out project articles (test split by outlet: no outlet, so no article, of it
 was trained on), per label and language, with calibration error; the real external
@@ -27,19 +27,22 @@ import typer
 from datasets import Dataset
 from rich.console import Console
 
+from propmark.cli.console import short_label
 from propmark.io.files import write_text
 from propmark.training.baselines import make_baseline
-from propmark.config import PROJECT_ROOT, cache_dir, label_names
+from propmark.config import cache_dir, default_model_dir, label_names
+from propmark.config.schemas import TrainConfig
+from propmark.markers.folder import split_ids
 from propmark.training.corpus import Document, load_documents, split_groups, to_documents
 from propmark.training.importers import reader
 from propmark.markers.metrics import evaluate, label_matrix
 from propmark.pipeline import Predictor
-from propmark.training.loop import TrainConfig, train
+from propmark.training.loop import train
 
 console = Console(stderr=True)
 LABELS = label_names()
-SHORT = {"boilerplate": "BP", "appeal": "AP", "unsourced_attribution": "UA", "state_media_disclaimer": "SM"}
-PROJECT_DATA = [PROJECT_ROOT / "training" / "corpus", PROJECT_ROOT / "training" / "seeds.jsonl"]
+REPO = Path(__file__).resolve().parents[1]
+PROJECT_DATA = [REPO / "training" / "corpus", REPO / "training" / "seeds.jsonl"]
 
 
 @dataclass
@@ -87,8 +90,7 @@ def f1(result: dict, label: str) -> str:
 def project_split(model_dir: Path) -> tuple[list[Document], list[Document], list[Document], list[Document]]:
     """All project documents and the shipped model's train / dev / test split of them."""
     docs = load_documents(PROJECT_DATA, LABELS)
-    split = json.loads((model_dir / "metrics.json").read_text())["split"]
-    dev_ids, test_ids = set(split["dev_doc_ids"]), set(split["test_doc_ids"])
+    dev_ids, test_ids = split_ids(model_dir)
     dev = [d for d in docs if d.doc_id in dev_ids]
     test = [d for d in docs if d.doc_id in test_ids]
     train_docs = [d for d in docs if d.doc_id not in dev_ids | test_ids]
@@ -205,7 +207,7 @@ def held_out_section(scorers: dict, test: list[Document], shipped: ModelScorer) 
     lines += [
         "### By language (model F1 per label, support in brackets; macro F1 of model / TF-IDF / keywords)",
         "",
-        "| lang | sentences | " + " | ".join(SHORT[x] for x in LABELS) + " | model | TF-IDF | keywords |",
+        "| lang | sentences | " + " | ".join(short_label(x) for x in LABELS) + " | model | TF-IDF | keywords |",
         "|---|---:|" + "---:|" * len(LABELS) + "---:|---:|---:|",
     ]
     misses = []
@@ -332,7 +334,7 @@ def variants_section(
              f"fine-tuned model, half an hour per run on 2 cores, only without {', '.join(FINE_TUNED_WITHOUT)}. "
              "Per-label F1 is the frozen variant's.", ""]
     lines += ["| held-out language | articles | sentences | fine-tuned macro F1 | frozen-encoder macro F1 | TF-IDF macro F1 | "
-              "keywords macro F1 | " + " | ".join(f"frozen {SHORT[x]} F1" for x in LABELS) + " |",
+              "keywords macro F1 | " + " | ".join(f"frozen {short_label(x)} F1" for x in LABELS) + " |",
               "|---|---:|---:|---:|---:|---:|---:|" + "---:|" * len(LABELS)]
     for lang in ("de", "nb", "en", "ru", "fr"):
         keep = [d for d in docs if d.lang != lang]
@@ -352,7 +354,7 @@ def variants_section(
             + " | ".join(f1(results["model"], x) for x in LABELS) + " |"
         )
     lines += ["", "## 4. Ablations (same held-out articles as section 1)", "",
-              "| variant | macro F1 | " + " | ".join(f"{SHORT[x]} F1" for x in LABELS) + " |",
+              "| variant | macro F1 | " + " | ".join(f"{short_label(x)} F1" for x in LABELS) + " |",
               "|---|---:|" + "---:|" * len(LABELS)]
     result = shipped_result
     lines.append("| **shipped: fine-tuned (LoRA), context ±1, position** | "
@@ -425,9 +427,9 @@ def credibility_section(model_dir: Path) -> list[str]:
 
 
 def main(
-    model_dir: Path = typer.Option(PROJECT_ROOT / "model", "--model"),
-    data_dir: Path = typer.Option(PROJECT_ROOT.parent / "shared" / "data", "--data-dir", help="The external corpora."),
-    out_file: Path = typer.Option(PROJECT_ROOT / "training" / "EVAL.md", "--out"),
+    model_dir: Path = typer.Option(default_model_dir(), "--model"),
+    data_dir: Path = typer.Option(REPO.parent / "shared" / "data", "--data-dir", help="The external corpora."),
+    out_file: Path = typer.Option(REPO / "training" / "EVAL.md", "--out"),
     cap: int = typer.Option(3000, help="Most sentences per external row."),
     skip_variants: bool = typer.Option(False, "--skip-variants", help="No cross-lingual or ablation training."),
 ) -> None:
@@ -445,10 +447,10 @@ def main(
     header = [
         "# propmark evaluation",
         "",
-        f"Regenerated by `python training/eval_report.py` ({time.time() - started:.0f} s this run on this machine; a first run "
+        f"Regenerated by `python scripts/eval_report.py` ({time.time() - started:.0f} s this run on this machine; a first run "
         "also trains the cached variants of sections 3 and 4, about 50 minutes on 2 cores). Model: `{model_dir.name}/` "
         f"(`{shipped.predictor.model.spec.base_encoder}`, scored in {shipped.predictor.model.precision}). "
-        "Baselines: keyword rules (`configs/lexicons.yaml`) and TF-IDF + logistic regression, both fitted on the "
+        "Baselines: keyword rules (`defaults/lexicons.yaml`) and TF-IDF + logistic regression, both fitted on the "
         "model's own training split with thresholds chosen on its dev split.",
         "",
     ]

@@ -34,8 +34,8 @@ def base():
 
 @pytest.fixture(scope="module")
 def shipped() -> Predictor:
-    """The model as `propmark score` loads it (configs/batch.yaml precision)."""
-    return Predictor.load(REPO / "model")
+    """The model as `propmark score` loads it (the shipped one, defaults/batch.yaml precision)."""
+    return Predictor.load()
 
 
 def test_rebuilt_encoder_is_the_checksummed_one(base) -> None:
@@ -64,9 +64,9 @@ def _flagged(predictor: Predictor, seed: str, startswith: str) -> list[str]:
 
     path = next(SEEDS.glob(f"{seed}_*.txt"))
     result = next(predictor.score([Article(path.name, path.read_text(encoding="utf-8"))]))
-    hits = [s for s in result["sentences"] if s["text"].startswith(startswith)]
+    hits = [s for s in result.sentences if s.text.startswith(startswith)]
     assert hits, f"no sentence starting with {startswith!r} in {seed}"
-    return hits[0]["labels"]
+    return hits[0].labels
 
 
 @pytest.mark.parametrize(

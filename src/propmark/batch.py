@@ -24,7 +24,7 @@ from propmark.errors import PropmarkError
 from propmark.io.export import FORMATS, export, format_for
 from propmark.io.files import write_text
 from propmark.io.journal import Journal, check_target
-from propmark.io.readers import STDIN, Article, InputOptions, InputProblem, check_paths, discover, display, iter_articles
+from propmark.io.readers import STDIN, Article, InputOptions, InputProblem, check_paths, discover, display, inode, iter_articles
 
 
 @dataclass
@@ -129,11 +129,11 @@ def plan_outputs(paths: Sequence[Path], out: Path | None, fmt: str | None, resum
     outputs = Outputs(out, fmt, journal, errors or out.with_name(out.stem + ".errors.jsonl"))
     if resume and STDIN in paths:
         raise PropmarkError("--resume cannot check standard input against the first run; give files")
-    inputs = {_inode(p) for p in _input_files(paths)} - {None}
+    inputs = {inode(p) for p in _input_files(paths)} - {None}
     for target in outputs.written():
         if target.is_dir():
             raise PropmarkError(f"{target} is a folder; --out names a file")
-        if _inode(target) in inputs:
+        if inode(target) in inputs:
             raise PropmarkError(f"{display(target)} is one of the inputs; write the results elsewhere")
     if fmt != "jsonl" and out.exists() and not (resume or force):
         raise PropmarkError(f"{out} already exists: add --force to overwrite it")
@@ -143,14 +143,6 @@ def plan_outputs(paths: Sequence[Path], out: Path | None, fmt: str | None, resum
     if parent.exists() and not os.access(parent, os.W_OK):
         raise PropmarkError(f"cannot write into {parent}: permission denied")
     return outputs
-
-
-def _inode(path: Path) -> tuple[int, int] | None:
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    return info.st_dev, info.st_ino
 
 
 def _input_files(paths: Sequence[Path]) -> list[Path]:
@@ -164,10 +156,10 @@ def _input_files(paths: Sequence[Path]) -> list[Path]:
 
 def run_fingerprint(paths: Sequence[Path], model: str | None, settings: dict, exclude: Sequence[Path]) -> dict:
     """What makes two runs the same run: the model, the settings, and every input's path, size and mtime."""
-    skip = {_inode(p) for p in exclude} - {None}
+    skip = {inode(p) for p in exclude} - {None}
     entries = []
     for path in _input_files(paths):
-        if _inode(path) in skip:
+        if inode(path) in skip:
             continue
         try:
             info = path.stat()

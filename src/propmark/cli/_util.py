@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -12,8 +13,9 @@ from rich.markup import escape
 from propmark.errors import PropmarkError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Propaganda markers and credibility for news text.")
-out = Console()
-err = Console(stderr=True)
+# Off a terminal (a pipe, a file, CI) rich would wrap tables at 80 columns; results read better whole.
+out = Console(width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 ModelOpt = typer.Option(None, "--model", "-m", help="Model folder (default: the model shipped in the package, or $PROPMARK_MODEL).")
 PrecisionOpt = typer.Option(None, "--precision", help="fp32, bf16 or int8 (default: the batch config).")

@@ -35,5 +35,5 @@ def check(
         result = next(predictor.score(items))
         out.print(legend(predictor.labels))
         for line in article_view(result, predictor.labels, flagged_only):
-            out.print(line)
+            out.print(line, soft_wrap=True)
         out.print(credibility_text(result))

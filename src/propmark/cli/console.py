@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from propmark.config import load_config
+from propmark.markers.metrics import table_rows
 from propmark.result import Result
 
 
@@ -133,16 +134,10 @@ def credibility_fit_table(model) -> Table:
 
 def metrics_table(result: dict, title: str) -> Table:
     table = Table(title=title)
-    with_ece = all("ece" in m for m in result["labels"].values())
-    columns = ("label", "precision", "recall", "F1", "support") + (("ECE",) if with_ece else ())
-    for col in columns:
+    for col in ("label", "precision", "recall", "F1", "support", "ECE"):
         table.add_column(col, justify="left" if col == "label" else "right")
-    for name, m in result["labels"].items():
-        ece = (f"{m['ece']:.3f}",) if with_ece else ()
-        table.add_row(name, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}", str(m["support"]), *ece)
-    blank = ("",) * (len(columns) - 4)
-    table.add_row("micro F1", "", "", f"{result['micro_f1']:.3f}", *blank, style="bold")
-    table.add_row("macro F1", "", "", f"{result['macro_f1']:.3f}", *blank, style="bold")
+    for row in table_rows(result):
+        table.add_row(*row, style="bold" if row[0].endswith(" F1") else None)
     return table
 
 

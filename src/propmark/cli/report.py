@@ -12,15 +12,11 @@ from propmark.cli._util import ModelOpt, app, err, user_errors
 
 def write(results: Path, out_dir: Path, model: Optional[Path]) -> None:
     from propmark.config import default_model_dir, label_names
-    from propmark.errors import PropmarkError
     from propmark.markers.folder import read_spec
     from propmark.report import write_report
 
-    try:
-        spec = read_spec(model or default_model_dir())
-        thresholds = dict(zip(spec.labels, spec.thresholds))
-    except PropmarkError:  # a report needs no model; without one the tooltips just omit thresholds
-        thresholds = {}
+    spec = read_spec(model or default_model_dir())  # its thresholds go into the tooltips
+    thresholds = dict(zip(spec.labels, spec.thresholds))
     count = write_report(results, out_dir, label_names(), thresholds)
     err.print(f"[green]report for {count} articles: {out_dir / 'index.html'}[/]")
 

@@ -7,7 +7,6 @@ articles it is measured on.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 from propmark.config import label_names, load_config
 from propmark.training.corpus import load_documents
 from propmark.errors import DataError
+from propmark.io.files import read_jsonl
 from propmark.io.readers import Article
 
 
@@ -33,11 +33,10 @@ def own_articles(corpus: list[Path], labels_file: Path, test_ids: set[str]) -> l
     """
     low_label = load_config("credibility")["fit"]["own_low_label"]
     judged: dict[str, str] = {}
-    for number, line in enumerate(labels_file.read_text(encoding="utf-8").splitlines(), 1):
+    for number, record, _ in read_jsonl(labels_file):
         try:
-            record = json.loads(line)
             judged[record["doc_id"]] = record["credibility"]
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        except (KeyError, TypeError) as exc:
             raise DataError(f"{labels_file}:{number}: expected {{\"doc_id\": ..., \"credibility\": ...}}") from exc
     out = []
     for doc in load_documents(corpus, label_names()):
@@ -61,8 +60,9 @@ def newsagendas(path: Path) -> list[LabeledArticle]:
         raise DataError(f"{path}: no newsagendas.jsonl here")
     low_from = int(load_config("credibility")["fit"]["low_agenda_score"])
     out = []
-    for line in source.read_text(encoding="utf-8").splitlines():
-        record = json.loads(line)
+    for number, record, problem in read_jsonl(source):
+        if problem or not isinstance(record, dict):
+            raise DataError(f"{source}:{number}: {problem or 'not a JSON object'}")
         score = str(record.get("annotated-agenda-score", ""))
         if not score.isdigit() or record.get("split") not in ("dev", "test"):
             continue

@@ -17,7 +17,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from propmark.markers.calibration import expected_calibration_error
+from propmark.markers.calibration import bin_index, expected_calibration_error
 from propmark.config import load_config
 from propmark.credibility.datasets import LabeledArticle
 from propmark.credibility.features import article_features, feature_names
@@ -59,8 +59,7 @@ def measure(y: np.ndarray, p: np.ndarray) -> dict:
     out = {"articles": int(len(y)), "low": int(y.sum())}
     if len(set(y.tolist())) < 2:
         return {**out, "auroc": None, "brier": None, "ece": None, "reliability": []}
-    edges = np.linspace(0, 1, RELIABILITY_BINS + 1)
-    which = np.clip(np.digitize(p, edges[1:-1]), 0, RELIABILITY_BINS - 1)
+    which, edges = bin_index(p, RELIABILITY_BINS)
     table = [
         {"bin": f"{edges[b]:.1f}-{edges[b + 1]:.1f}", "articles": int((which == b).sum()),
          "predicted": round(float(p[which == b].mean()), 3), "observed": round(float(y[which == b].mean()), 3)}

@@ -1,4 +1,4 @@
-"""Who published an article, from configs/outlets.yaml: the outlet facts behind a credibility score.
+"""Who published an article, from defaults/outlets.yaml: the outlet facts behind a credibility score.
 
 An article is matched by its ``url`` first (the domain or any subdomain of a listed domain),
 then by its ``outlet`` field, and only then by the outlet naming itself in a sentence the
@@ -54,7 +54,7 @@ def _registry() -> tuple[dict[str, Outlet], dict[str, Outlet], list[tuple[re.Pat
                             entry["typology"] in controlled, tuple(entry["sources"]))
             names, domains = entry["names"], entry["domains"]
         except KeyError as exc:
-            raise PropmarkError(f"configs/outlets.yaml: outlet {entry.get('name', '?')!r} lacks {exc}") from None
+            raise PropmarkError(f"defaults/outlets.yaml: outlet {entry.get('name', '?')!r} lacks {exc}") from None
         for domain in domains:
             by_domain[domain.lower()] = outlet
         for name in names:

@@ -85,8 +85,8 @@ def load_base(name: str) -> BaseEncoder:
     """Load tokenizer and encoder (no pooler: propmark mean-pools) with a clear error on failure."""
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
-    location = resolve(name)
     try:
+        location = resolve(name)
         tokenizer = AutoTokenizer.from_pretrained(location)
         model = AutoModel.from_pretrained(location, add_pooling_layer=False)
     except (OSError, ValueError) as exc:

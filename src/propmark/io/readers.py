@@ -73,7 +73,8 @@ def clean(text: str) -> tuple[str, int]:
     return (text.replace("\x00", "") if nuls else text), bad + nuls
 
 
-def _inode(path: Path) -> tuple[int, int] | None:
+def inode(path: Path) -> tuple[int, int] | None:
+    """(device, inode): what identifies a file whatever path or link names it."""
     try:
         info = path.stat()
     except OSError:
@@ -117,7 +118,7 @@ def discover(root: Path, exclude: frozenset[tuple[int, int]] = frozenset()) -> I
                 continue
             if is_dir:
                 subfolders.append(path)
-            elif is_file and entry.name.lower().endswith(SUFFIXES) and _inode(path) not in exclude:
+            elif is_file and entry.name.lower().endswith(SUFFIXES) and inode(path) not in exclude:
                 yield path
             elif not is_file and not is_dir and entry.is_symlink():
                 yield InputProblem(display(path), "broken symlink")
@@ -281,7 +282,7 @@ def iter_articles(
     """Articles (or problems) from every supported input under ``paths``, in a stable order."""
     options = options or InputOptions()
     check_paths(paths)
-    skip = frozenset(i for i in map(_inode, exclude) if i is not None)
+    skip = frozenset(i for i in map(inode, exclude) if i is not None)
     for root in paths:
         if root == STDIN:
             yield from _read_stdin(options)

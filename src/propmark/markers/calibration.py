@@ -54,6 +54,12 @@ def recalibrate(probs: np.ndarray, params: list[list[float]]) -> np.ndarray:
     return torch.sigmoid(scale_logits(logits, params)).numpy().astype(probs.dtype)
 
 
+def bin_index(probs: np.ndarray, bins: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each probability's equal-width bin (0..bins-1) and the bin edges: the reliability-diagram bins."""
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    return np.clip(np.digitize(probs, edges[1:-1]), 0, bins - 1), edges
+
+
 def expected_calibration_error(y_true: np.ndarray, probs: np.ndarray, bins: int = ECE_BINS) -> float:
     """Mean |accuracy - confidence| over equal-width probability bins, weighted by bin size.
 
@@ -62,8 +68,7 @@ def expected_calibration_error(y_true: np.ndarray, probs: np.ndarray, bins: int 
     """
     if len(y_true) == 0:
         return 0.0
-    edges = np.linspace(0.0, 1.0, bins + 1)
-    which = np.clip(np.digitize(probs, edges[1:-1]), 0, bins - 1)
+    which, _ = bin_index(probs, bins)
     error = 0.0
     for b in range(bins):
         chosen = which == b

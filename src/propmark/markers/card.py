@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
+from propmark.markers.metrics import table_rows
 from propmark.markers.model import ModelSpec
 
 
 def metrics_table(result: dict) -> str:
-    """A markdown table of per-label P/R/F1/support plus micro/macro F1."""
+    """A markdown table of per-label P/R/F1/support/ECE plus micro/macro F1."""
     rows = ["| label | precision | recall | F1 | support | ECE |", "|---|---:|---:|---:|---:|---:|"]
-    for name, m in result["labels"].items():
-        ece = f"{m['ece']:.3f}" if "ece" in m else "–"
-        rows.append(f"| {name} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['support']} | {ece} |")
-    rows.append(f"| **micro F1** | | | {result['micro_f1']:.3f} | | |")
-    rows.append(f"| **macro F1** | | | {result['macro_f1']:.3f} | | |")
+    for row in table_rows(result):
+        bold = row[0].endswith(" F1")
+        rows.append("| " + " | ".join(f"**{cell}**" if bold and i == 0 else cell for i, cell in enumerate(row)) + " |")
     return "\n".join(rows)
 
 

@@ -140,10 +140,16 @@ def load(model_dir: Path, base: BaseEncoder | None = None) -> MarkerModel:
     return model
 
 
-def held_out_ids(model_dir: Path) -> set[str]:
-    """The documents the model's training held out as its test split (from its metrics.json)."""
+def split_ids(model_dir: Path) -> tuple[set[str], set[str]]:
+    """The documents the model's training held out: its dev and its test split (from its metrics.json)."""
     path = model_dir / METRICS
     try:
-        return set(json.loads(path.read_text(encoding="utf-8"))["split"]["test_doc_ids"])
+        split = json.loads(path.read_text(encoding="utf-8"))["split"]
+        return set(split["dev_doc_ids"]), set(split["test_doc_ids"])
     except (OSError, KeyError, TypeError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ModelError(f"{path} does not record a test split") from exc
+        raise ModelError(f"{path} does not record a dev/test split") from exc
+
+
+def held_out_ids(model_dir: Path) -> set[str]:
+    """The test split: the documents ``eval --held-out`` and the credibility fit keep out of training."""
+    return split_ids(model_dir)[1]

@@ -15,15 +15,13 @@ from propmark.markers.calibration import scale_logits
 from propmark.markers.model import MarkerModel, neighbour_index, position_features
 
 
-def embed_unique(model: MarkerModel, texts: list[str], batch_size: int, advance: Callable[[int], None] | None = None) -> torch.Tensor:
+def embed_unique(model: MarkerModel, texts: list[str], batch_size: int) -> torch.Tensor:
     """Embed each distinct text once, in length-sorted batches (less padding, repeated boilerplate free)."""
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     out = torch.empty(len(texts), model.encoder.config.hidden_size)
     for start in range(0, len(order), batch_size):
         chunk = order[start : start + batch_size]
         out[chunk] = model.embed(model.tokenize([texts[i] for i in chunk]))
-        if advance:
-            advance(len(chunk))
     return out
 
 
@@ -32,7 +30,6 @@ def document_probabilities(
     model: MarkerModel,
     documents: Sequence[Sequence[str]],
     batch_size: int = 32,
-    advance: Callable[[int], None] | None = None,
     encode: Callable[[list[str]], torch.Tensor] | None = None,
 ) -> list[np.ndarray]:
     """Per document, an (n_sentences, n_labels) array of calibrated marker probabilities.
@@ -46,7 +43,7 @@ def document_probabilities(
     for doc in documents:
         for text in doc:
             unique.setdefault(text, len(unique))
-    embeddings = encode(list(unique)) if encode else embed_unique(model, list(unique), batch_size, advance)
+    embeddings = encode(list(unique)) if encode else embed_unique(model, list(unique), batch_size)
     results = []
     for doc in documents:
         if not doc:

@@ -64,3 +64,15 @@ def evaluate(
         result["by_lang"][lang] = {**report(y_true[chosen], y_pred[chosen], names), "sentences": int(chosen.sum())}
     result["sentences"] = int(len(y_true))
     return result
+
+
+def table_rows(result: dict) -> list[tuple[str, ...]]:
+    """A metrics result as table rows (label, P, R, F1, support, ECE or "–"), then micro and macro F1.
+
+    One source for the terminal table and the model card's markdown table.
+    """
+    rows = [(name, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}", str(m["support"]),
+             f"{m['ece']:.3f}" if "ece" in m else "–") for name, m in result["labels"].items()]
+    rows.append(("micro F1", "", "", f"{result['micro_f1']:.3f}", "", ""))
+    rows.append(("macro F1", "", "", f"{result['macro_f1']:.3f}", "", ""))
+    return rows

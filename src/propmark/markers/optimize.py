@@ -1,6 +1,6 @@
 """Make a loaded model fast for scoring: merged adapters, a chosen precision, thread count.
 
-Each lever is measured by ``bench/bench_score.py``; the defaults in configs/batch.yaml
+Each lever is measured by ``scripts/bench_score.py``; the defaults in defaults/batch.yaml
 are the ones that won there without moving macro F1 by more than a point.
 """
 

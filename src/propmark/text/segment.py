@@ -11,6 +11,8 @@ boundary, so a line of any length is split in linear time.
 Hand-written because the libraries measured were no better on real text (boundary F1 on a
 re-join test over 11 languages: this 0.994, pysbd 0.993 at 26x the time, blingfire 0.991,
 syntok 0.992; wtpsplit needs hub weights) and none keeps line-level units with offsets.
+On UD's real sentence boundaries, language-chosen lists score within 0.004 F1 of the merged
+ones (README "Text pipeline"); what they buy is the cross-language misses above.
 """
 
 from __future__ import annotations
@@ -21,10 +23,11 @@ from functools import lru_cache
 
 from propmark.config import load_config
 
-_BOUNDARY = re.compile(r"[.!?…]+[\"'”“»«’)\]]*(?=\s)")
+_BOUNDARY = re.compile(r"(?<![.!?…])[.!?…]+[\"'”“»«’)\]]*(?=\s)")  # the lookbehind keeps "....." linear
 _NEXT_TOKEN = re.compile(r"\s+(\S+)")
 _LINK_STARTS = ("http://", "https://", "www.", "pic.twitter.com")
-_OPENERS = "\"'„“”«»‚‘(–—-[¿¡"
+_OPENERS = "\"'„“”«»‚‘(–—-[¿¡$€£@*"
+_DASHES = frozenset({"-", "–", "—", "«", "»", "„", "“"})  # a stand-alone dash or spaced quote opens dialogue
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,9 @@ def _is_boundary(line: str, match: re.Match[str], rules: _Rules) -> bool:
     if nxt is None:
         return False
     token = nxt.group(1)
+    if token in _DASHES:  # "kaldt ute. - Hei, sa han." / "hier. « Je reviendrai »"
+        after = _NEXT_TOKEN.match(line, nxt.end())
+        return bool(after) and (after.group(1)[0].isupper() or after.group(1)[0].isdigit())
     if not any(ch.isalnum() for ch in token):  # a stray closing quote or ellipsis: "… Deutschlands. ” …"
         return False
     if token.lower().startswith(_LINK_STARTS):

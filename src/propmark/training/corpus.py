@@ -7,7 +7,6 @@ lets training and evaluation give the model the same neighbouring context as sco
 
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from pathlib import Path
 from datasets import Dataset
 
 from propmark.errors import DataError
+from propmark.io.files import read_jsonl
 
 
 @dataclass
@@ -48,12 +48,8 @@ def data_files(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def _parse_line(path: Path, number: int, line: str, known: set[str]) -> dict:
+def _check(path: Path, number: int, record: object, known: set[str]) -> dict:
     where = f"{path}:{number}"
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise DataError(f"{where}: broken JSON ({exc.msg})") from exc
     if not isinstance(record, dict):
         raise DataError(f"{where}: each line must be a JSON object")
     text = record.get("text")
@@ -88,13 +84,10 @@ def read_records(paths: Sequence[Path], known_labels: Sequence[str]) -> Dataset:
     known = set(known_labels)
     rows: list[dict] = []
     for path in data_files(paths):
-        try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except UnicodeDecodeError as exc:
-            raise DataError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
-        for number, line in enumerate(lines, 1):
-            if line.strip():
-                rows.append(_parse_line(path, number, line, known))
+        for number, record, problem in read_jsonl(path):
+            if problem:
+                raise DataError(f"{path}:{number}: {problem}")
+            rows.append(_check(path, number, record, known))
     if not rows:
         raise DataError("the labeled data holds no records")
     return Dataset.from_list(rows)

@@ -1,8 +1,8 @@
 """Baselines the fine-tuned model has to beat, run through the same evaluation.
 
 Each one turns documents into per-sentence label probabilities and carries per-label
-thresholds, like ``Predictor``, so ``propmark eval --baseline`` and the EVAL.md report
-measure model and baselines on identical data with identical code.
+thresholds, like ``Predictor``, so the EVAL.md report (scripts/eval_report.py)
+measures model and baselines on identical data with identical code.
 """
 
 from __future__ import annotations

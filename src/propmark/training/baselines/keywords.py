@@ -1,4 +1,4 @@
-"""Keyword rules: a sentence gets a label when a pattern from configs/lexicons.yaml matches.
+"""Keyword rules: a sentence gets a label when a pattern from defaults/lexicons.yaml matches.
 
 The honest floor: what a careful analyst with a phrase list would flag. Patterns are
 per language (plus language-neutral ones under ``any``); a sentence of a language the
@@ -23,14 +23,14 @@ def compile_lexicons(raw: dict, labels: Sequence[str]) -> dict[str, list[re.Patt
     for lang, per_label in raw.items():
         unknown = set(per_label or {}) - set(labels)
         if unknown:
-            raise PropmarkError(f"configs/lexicons.yaml: unknown label(s) {sorted(unknown)} under {lang!r}")
+            raise PropmarkError(f"defaults/lexicons.yaml: unknown label(s) {sorted(unknown)} under {lang!r}")
         row: list[re.Pattern | None] = []
         for label in labels:
             patterns = (per_label or {}).get(label) or []
             try:
                 row.append(re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) if patterns else None)
             except re.error as exc:
-                raise PropmarkError(f"configs/lexicons.yaml: bad pattern for {lang}/{label}: {exc}") from exc
+                raise PropmarkError(f"defaults/lexicons.yaml: bad pattern for {lang}/{label}: {exc}") from exc
         compiled[lang] = row
     return compiled
 
