@@ -4,9 +4,10 @@ Order: a byte-order mark; UTF-16/32 recognised by its NUL pattern when the mark 
 strict UTF-8 (most of the web, and the fast path); UTF-8 with a few broken lines, which
 are repaired one by one instead of garbling the whole file ("PrÃ¤sident"); the charset a
 page declares (``<meta charset>``, http-equiv, an XML declaration); and only then
-charset-normalizer over the legacy code pages of defaults/text.yaml. On the project's
-articles re-encoded, the byte-statistics guesser this replaced decoded Polish cp1250 0 of
-12 and Ukrainian KOI8-U 0 of 19, charset-normalizer 12 and 19 (README "Text pipeline").
+charset-normalizer over the legacy code pages of defaults/text.yaml, ruling out decodings
+that yield C1 controls. On the project's articles re-encoded, the byte-statistics guesser
+this replaced decoded Polish cp1250 0 of 12 and Ukrainian KOI8-U 0 of 19; this decodes
+them all (README "Text pipeline", ``scripts/measure_decode.py``).
 Whatever is chosen, the last step decodes with replacement, so a stray byte costs one
 character, never the file or the batch.
 """
@@ -30,8 +31,10 @@ _BOMS = (
 _DECLARED = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_:.+-]{2,40})|<\?xml[^>]{0,100}?encoding\s*=\s*["']([A-Za-z0-9_.:+-]{2,40})""", re.I)
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 _STRAY = bytes([0x81, 0x8D, 0x8F, 0x90, 0x98, 0x9D])
-# WHATWG: labels that browsers decode with a superset codec.
-_SUPERSETS = {"iso8859-1": "cp1252", "latin-1": "cp1252", "ascii": "cp1252", "us-ascii": "cp1252", "gb2312": "gb18030", "gbk": "gb18030"}
+# WHATWG: labels that browsers decode with a superset codec (keyed by Python's codec name).
+_SUPERSETS = {"iso8859-1": "cp1252", "ascii": "cp1252", "gb2312": "gb18030", "gbk": "gb18030", "iso8859-9": "cp1254"}
+_ALIASES = {"windows-874": "cp874", "x-sjis": "shift_jis", "x-cp1250": "cp1250", "x-cp1251": "cp1251"}
+_C1 = re.compile("[\x80-\x9f]")  # C1 controls: a decoding that yields them is the wrong code page
 
 
 class BinaryContent(ValueError):
@@ -60,11 +63,11 @@ def _settings() -> dict:
 def _codec(label: str) -> str | None:
     """A Python codec name for a declared label, or None when Python does not know it."""
     label = label.strip().lower()
-    label = _SUPERSETS.get(label, label)
     try:
-        return codecs.lookup(label).name
+        name = codecs.lookup(_ALIASES.get(label, label)).name
     except LookupError:
         return None
+    return _SUPERSETS.get(name, name)
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -96,30 +99,34 @@ def _replaced(data: bytes, codec: str) -> tuple[str, int]:
 def _legacy(data: bytes) -> str:
     """charset-normalizer's choice among the legacy code pages, Western text going to cp1252.
 
-    Of the decodings with the least chaos, the most coherent one wins; ties go to the
-    order of the candidates (cp1252 first), and a decoding that cp1252 gives identically
-    is named cp1252, so German or Norwegian text is not called Central European.
+    Decodings that yield C1 control characters are ruled out (no real text holds them, and
+    they are what a wrong Western page looks like). Of the rest with the least chaos, the
+    most coherent wins; near ties (within 0.02, below what charset-normalizer's language
+    scores can tell apart) go to the order of the candidates (cp1252 first), and a
+    decoding that cp1252 gives identically is named cp1252, so German or Norwegian text is
+    not called Central European. Where charset-normalizer offers nothing, each candidate is
+    tried on its own.
     """
     from charset_normalizer import from_bytes
 
     cfg = _settings()
-    order = [_codec(c) for c in cfg["candidates"]]
+    candidates = list(cfg["candidates"])
+    order = [_codec(c) for c in candidates]
     # Bytes that several code pages leave undefined would rule out the right one over one
     # stray byte (a cp1251 page with an 0x98); they are left out of the guess, not the text.
-    matches = list(from_bytes(data.translate(None, _STRAY), cp_isolation=list(cfg["candidates"])))
+    sample = data.translate(None, _STRAY)
+    matches = [m for m in from_bytes(sample, cp_isolation=candidates) if not _C1.search(str(m))]
     if not matches:
-        try:
-            data.decode("cp1252")
-            return "cp1252"
-        except UnicodeDecodeError:
-            return "latin-1"
+        matches = [m for c in candidates for m in from_bytes(sample, cp_isolation=[c]) if not _C1.search(str(m))]
+    if not matches:
+        return "cp1252"
     least = min(m.chaos for m in matches)
     calm = [m for m in matches if m.chaos <= least + 0.01]
     rank = {codec: i for i, codec in enumerate(order)}
-    best = max(calm, key=lambda m: (round(m.coherence, 3), -rank.get(_codec(m.encoding), len(rank))))
+    coherent = max(m.coherence for m in calm)
+    best = min((m for m in calm if m.coherence >= coherent - 0.02), key=lambda m: rank.get(_codec(m.encoding), len(rank)))
     names = {_codec(name) for name in best.could_be_from_charset} | {_codec(best.encoding)}
-    western = [_codec(c) for c in cfg["western"]]
-    for codec in western:
+    for codec in (_codec(c) for c in cfg["western"]):
         if codec in names:
             return codec
     return _codec(best.encoding) or "cp1252"

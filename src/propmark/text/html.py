@@ -3,11 +3,13 @@
 propmark flags boilerplate, so by default every text block of the page is kept (menus,
 link lists, footers, comment sections are what the boilerplate marker must see), and each
 line keeps where it stood: its block tag, how much of it is link text, and whether it sat
-inside nav/header/footer/aside, a form or a comment section. Parsing is lexbor's HTML5
+inside nav/header/footer/aside or a comment section. Parsing is lexbor's HTML5
 parser (selectolax): it recovers pages the way browsers do (an unclosed ``<head>``, a
-stray ``</script``), where the stdlib tokenizer this replaced lost whole pages, and it
-is about 20x faster. ``main_only`` delegates to trafilatura, the best main-text extractor
-measured on article_extraction_benchmark (token F1 0.948; README "Text pipeline").
+stray ``</body``), where the stdlib tokenizer this replaced lost whole pages, and it
+is about 4x faster (4.4 against 16.9 ms a page). ``main_only`` delegates to trafilatura, the
+best main-text extractor measured on article_extraction_benchmark; matched back onto the
+block lines it scores token F1 0.952 there (trafilatura's own text 0.944; README "Text
+pipeline", ``scripts/measure_html.py``).
 The block walk is hand-written because no library keeps per-line layout with offsets.
 """
 
@@ -23,10 +25,18 @@ _BLOCK = frozenset({
     "caption", "summary", "label", "legend", "menu", "select", "textarea", "html",
 })
 _BREAK = frozenset({"br", "hr"})
-_SKIP = ["script", "style", "noscript", "template", "svg", "iframe", "object", "canvas", "head", "math"]
-_REGIONS = ("nav", "header", "footer", "aside", "form")
-_COMMENTS = re.compile(r"comment|kommentar|disqus|respond|reply|discussion", re.I)
+# noscript stays: lexbor parses it as markup (scripting off), and an unclosed <div> inside
+# one would take the rest of the page with it if it were dropped.
+_SKIP = ["script", "style", "template", "svg", "iframe", "object", "canvas", "head", "math"]
+_REGIONS = ("nav", "header", "footer", "aside")
+# A comment section names itself in an id or class token ("comments", "comment-list",
+# "disqus_thread"); a substring would also catch "no-comments" or a body's "showing-comments".
+_COMMENTS = re.compile(r"^(?:comments?|comment[-_]?(?:list|section|area|s|thread|wrap|wrapper|container|block)|commentlist"
+                       r"|kommentare?|kommentarer|disqus(?:_thread)?|respond|discussion)$", re.I)
 _SPACE = re.compile(r"\s+")
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))  # soft hyphen, zero-width marks
+_FURNITURE = frozenset({"nav", "footer", "aside", "comments"})
+_MAX_TITLE = 300
 
 
 @dataclass(frozen=True)
@@ -37,7 +47,7 @@ class Block:
     end: int
     tag: str  # the nearest block element: p, li, h2, td, div, ...
     link_density: float  # share of the line's characters inside <a>
-    region: str  # "", or the innermost of nav/header/footer/aside/form/comments around it
+    region: str  # "", or the innermost of nav/header/footer/aside/comments around it
 
     def as_dict(self) -> dict:
         return {"tag": self.tag, "link_density": round(self.link_density, 3), "region": self.region}
@@ -58,13 +68,13 @@ def _region(node, cache: dict[int, str]) -> str:
         return cache[key]
     found = ""
     current = node
-    while current is not None and current.tag not in ("html", "-document"):
+    while current is not None and current.tag not in ("body", "html", "-document"):
         tag = current.tag
         if tag in _REGIONS:
             found = tag
             break
         attrs = current.attributes
-        if _COMMENTS.search(f"{attrs.get('id') or ''} {attrs.get('class') or ''}"):
+        if any(_COMMENTS.match(token) for token in f"{attrs.get('id') or ''} {attrs.get('class') or ''}".split()):
             found = "comments"
             break
         current = current.parent
@@ -132,26 +142,27 @@ def _all_blocks(tree) -> list[tuple[str, str, float, str]]:
 
 
 def _main_only(html: str, lines: list[tuple[str, str, float, str]]) -> list[tuple[str, str, float, str]]:
-    """The page's lines that trafilatura keeps as main text, matched in reading order.
+    """The page's lines that trafilatura keeps as main text, with their layout.
 
     Matching trafilatura's output back onto the block lines keeps each line's layout and
     its boundaries (trafilatura joins a headline and a short body into one paragraph).
-    A short line found far ahead of the last match is a menu word that recurs in the body.
-    Without any main text found, what is not page furniture is kept.
+    Both sides are compared without soft hyphens and zero-width marks. A short line also
+    needs to stand outside page furniture, where menu words recur in the body. Where the
+    matched lines hold much less than trafilatura found, its own paragraphs are used.
     """
     import trafilatura
 
     main = trafilatura.extract(html, include_comments=False, include_tables=True, deduplicate=False)
     if not main:
-        return [line for line in lines if not line[3]]
-    main = _SPACE.sub(" ", main)
-    kept, cursor = [], 0
+        return [line for line in lines if line[3] not in _FURNITURE]
+    flat = _SPACE.sub(" ", main.translate(_INVISIBLE))
+    kept = []
     for line in lines:
-        found = main.find(line[0], cursor)
-        if found < 0 or (len(line[0]) < 40 and found - cursor > 200):
-            continue
-        kept.append(line)
-        cursor = found + len(line[0])
+        text = _SPACE.sub(" ", line[0].translate(_INVISIBLE)).strip()
+        if text and text in flat and (len(text) >= 40 or line[3] not in _FURNITURE):
+            kept.append(line)
+    if sum(len(line[0].split()) for line in kept) < 0.8 * len(flat.split()):
+        return [(p, "main", 0.0, "") for p in (_SPACE.sub(" ", x).strip() for x in main.splitlines()) if p]
     return kept
 
 
@@ -161,7 +172,7 @@ def parse(html: str, main_only: bool = False) -> Page:
 
     tree = LexborHTMLParser(html)
     title_node = tree.css_first("title")
-    title = _SPACE.sub(" ", title_node.text()).strip() if title_node is not None else None
+    title = _SPACE.sub(" ", title_node.text()).strip()[:_MAX_TITLE] if title_node is not None else None
     html_node = tree.css_first("html")
     lang = (html_node.attributes.get("lang") or None) if html_node is not None else None
     tree.strip_tags(_SKIP)
