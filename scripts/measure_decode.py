@@ -22,7 +22,6 @@ robustness  a few synthetic byte strings built here: what ``decode`` returns or 
 
 from __future__ import annotations
 
-import argparse
 import codecs
 import json
 import random
@@ -32,7 +31,8 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from measure_html import REPO, iter_pages, source_versions
+from _corpora import common_options
+from measure_html import iter_pages, source_versions
 
 WESTERN = ("cp1252", "iso8859_15")
 CODE_PAGES = {
@@ -240,11 +240,8 @@ def print_tables(result: dict) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data", help="the shared corpora (default ../shared/data)")
-    parser.add_argument("--corpus", type=Path, default=REPO / "training" / "corpus", help="the project's articles (default training/corpus)")
+    parser = common_options(__doc__, corpus=True)
     parser.add_argument("--limit", type=int, default=0, help="at most N real pages per source (default: all)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
     args = parser.parse_args()
     start = time.perf_counter()
     result = {"round_trip": round_trip(args.corpus), "real_pages": real_pages(args.data, args.limit), "robustness": robustness()}

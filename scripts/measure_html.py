@@ -27,7 +27,6 @@ propmark's readers do. scripts/measure_decode.py reuses ``iter_pages`` from here
 
 from __future__ import annotations
 
-import argparse
 import gzip
 import json
 import statistics
@@ -37,7 +36,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Callable, Iterator
 
-REPO = Path(__file__).resolve().parents[1]
+from _corpora import common_options
+
 AEB = "article_extraction_benchmark"
 # one call of each extractor before its timed pass, so lazy imports and first-call setup are not timed
 WARMUP = "<html><body><article><h1>Warm up</h1><p>" + "A sentence of warm-up text. " * 40 + "</p></article></body></html>"
@@ -205,10 +205,8 @@ def print_tables(result: dict) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data", help="the shared corpora (default ../shared/data)")
+    parser = common_options(__doc__)
     parser.add_argument("--limit", type=int, default=0, help="at most N pages per source (default: all)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
     args = parser.parse_args()
     start = time.perf_counter()
     result = {"accuracy": accuracy(args.data, args.limit), "robustness": robustness(args.data, args.limit)}

@@ -22,16 +22,14 @@ is read whole (it takes seconds), so nothing is sampled.
 
 from __future__ import annotations
 
-import argparse
 import json
-import lzma
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from _corpora import common_options, ud_documents
 from propmark.text.langid import UNDETERMINED, detect, detect_unit
 
-REPO = Path(__file__).resolve().parents[1]
 SEMEVAL_LANGS = {"en": "en", "fr": "fr", "ge": "de", "it": "it", "po": "pl", "ru": "ru"}
 TURKU_LANGS = ("de", "en", "es", "fi", "fr", "sv")
 
@@ -55,20 +53,16 @@ def turku_docs(data: Path):
 
 
 def ud_docs(data: Path):
-    root = data / "ud_news_docs"
-    for corpus, paths in (("ud_news_docs", root.glob("*.jsonl.xz")), ("ud_news_docs/eval_only_nc", (root / "eval_only_nc").glob("*.jsonl.xz"))):
-        for path in sorted(paths):
-            with lzma.open(path, "rt", encoding="utf-8") as lines:
-                for line in lines:
-                    doc = json.loads(line)
-                    paragraphs = doc["paragraphs"]
-                    if paragraphs and isinstance(paragraphs[0], str):  # uk_bruk_press: paragraphs without sentences
-                        units = [("paragraph", p) for p in paragraphs]
-                        text = "\n\n".join(paragraphs)
-                    else:
-                        units = [("sentence", s["text"]) for p in paragraphs for s in p["sents"]]
-                        text = "\n\n".join(" ".join(s["text"] for s in p["sents"]) for p in paragraphs)
-                    yield corpus, doc["lang"], "document", text, units
+    for subset, _, doc in ud_documents(data):
+        corpus = "ud_news_docs/eval_only_nc" if subset else "ud_news_docs"
+        paragraphs = doc["paragraphs"]
+        if paragraphs and isinstance(paragraphs[0], str):  # uk_bruk_press: paragraphs without sentences
+            units = [("paragraph", p) for p in paragraphs]
+            text = "\n\n".join(paragraphs)
+        else:
+            units = [("sentence", s["text"]) for p in paragraphs for s in p["sents"]]
+            text = "\n\n".join(" ".join(s["text"] for s in p["sents"]) for p in paragraphs)
+        yield corpus, doc["lang"], "document", text, units
 
 
 def own_docs(corpus_dir: Path):
@@ -162,11 +156,8 @@ def print_text(result: dict) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data", help="the shared corpora (read only)")
-    parser.add_argument("--corpus", type=Path, default=REPO / "training" / "corpus", help="the project's own corpus")
+    parser = common_options(__doc__, corpus=True)
     parser.add_argument("--min-confusion", type=int, default=5, help="list confusions seen more often than this")
-    parser.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
     args = parser.parse_args()
 
     def all_docs():

@@ -29,17 +29,15 @@ characters, and a run of full stops with no space after it at 5k, 10k and 20k ch
 
 from __future__ import annotations
 
-import argparse
 import json
-import lzma
 import re
 import time
 from collections import defaultdict
 from pathlib import Path
 
+from _corpora import common_options, ud_documents
 from propmark.text.segment import segment
 
-REPO = Path(__file__).resolve().parents[1]
 LANG_ORDER = ("nb", "sv", "da", "de", "fr", "es", "ru", "en", "it", "pl", "uk")
 SETTINGS = ("lang", "merged")
 PUNCT_END = re.compile(r"[.!?…]+[\"'”“»«’)\]]*$")
@@ -52,18 +50,13 @@ LONG_LINES = (  # (name, repeated piece, lengths in characters)
 
 def paragraphs(data: Path, by_treebank: bool):
     """(row key, language, [sentence texts]) for every UD paragraph that has gold sentences."""
-    root = data / "ud_news_docs"
-    for group, paths in (("", root.glob("*.jsonl.xz")), ("nc:", (root / "eval_only_nc").glob("*.jsonl.xz"))):
-        for path in sorted(paths):
-            with lzma.open(path, "rt", encoding="utf-8") as lines:
-                for line in lines:
-                    doc = json.loads(line)
-                    key = group + (path.name.removesuffix(".jsonl.xz") if by_treebank else doc["lang"])
-                    for paragraph in doc["paragraphs"]:
-                        if isinstance(paragraph, dict):  # uk_bruk_press paragraphs are plain strings
-                            sents = [s["text"].strip() for s in paragraph["sents"] if s["text"].strip()]
-                            if sents:
-                                yield key, doc["lang"], sents
+    for subset, path, doc in ud_documents(data):
+        key = (f"{subset}:" if subset else "") + (path.name.removesuffix(".jsonl.xz") if by_treebank else doc["lang"])
+        for paragraph in doc["paragraphs"]:
+            if isinstance(paragraph, dict):  # uk_bruk_press paragraphs are plain strings
+                sents = [s["text"].strip() for s in paragraph["sents"] if s["text"].strip()]
+                if sents:
+                    yield key, doc["lang"], sents
 
 
 def gold_boundaries(sents: list[str]) -> tuple[str, set[int], set[int]]:
@@ -156,11 +149,9 @@ def print_long(results: list[dict]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data", help="the shared corpora (read only)")
+    parser = common_options(__doc__)
     parser.add_argument("--by-treebank", action="store_true", help="one row per treebank file instead of per language")
     parser.add_argument("--long-line", action="store_true", help="time segment on synthetic long lines instead")
-    parser.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
     args = parser.parse_args()
 
     if args.long_line:
