@@ -189,3 +189,25 @@ def test_eval_on_data_without_labels_is_refused(tiny_model: Path, tmp_path: Path
     data.write_text(json.dumps({"text": "Das Kabinett tagt.", "labels": [], "doc_id": "d"}) + "\n")
     result = run("eval", data, "--model", tiny_model)
     assert result.exit_code == 2 and "no marker labels" in result.output
+
+
+def test_a_file_the_old_decoder_choked_on_does_not_cost_its_neighbours(tiny_model: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    russian = "Правительство заявило, что не будет менять закон, который был принят в среду."
+    (folder / "a_bad.txt").write_bytes(russian.encode("cp1251") + b"\x98")  # 0x98 is undefined in cp1251
+    (folder / "b_good.txt").write_text("Das Kabinett tagt.", encoding="utf-8")
+    out = tmp_path / "r.jsonl"
+    assert run("score", folder, "--model", tiny_model, "--out", out).exit_code == 0
+    rows = {Path(r["id"]).name: r for r in lines(out)}
+    assert set(rows) == {"a_bad.txt", "b_good.txt"} and rows["a_bad.txt"]["meta"]["encoding"] == "cp1251"
+
+
+def test_short_writes_are_completed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from propmark.io import journal
+
+    real_write = os.write
+    monkeypatch.setattr(journal.os, "write", lambda fd, data: real_write(fd, bytes(data[:3])))  # 3 bytes per call
+    with journal.Journal(tmp_path / "r.jsonl") as results:
+        results.write({"source": "a", "text": "ein längerer Datensatz"})
+    assert json.loads((tmp_path / "r.jsonl").read_text(encoding="utf-8")) == {"source": "a", "text": "ein längerer Datensatz"}
