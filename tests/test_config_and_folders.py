@@ -79,8 +79,10 @@ def test_retraining_keeps_the_credibility_model_and_says_so(tiny_encoder: Path, 
 
     copy = tmp_path / "m"
     shutil.copytree(tiny_model, copy)
+    with pytest.raises(ModelError, match="add --force"):
+        train(tiny_train_config(tiny_encoder, copy, epochs=1), Console(quiet=True))
     console = Console(record=True, width=300)
-    train(tiny_train_config(tiny_encoder, copy, epochs=1), console)
+    train(tiny_train_config(tiny_encoder, copy, epochs=1), console, replace=True)
     assert (copy / folder.CREDIBILITY).is_file() and folder.CREDIBILITY in folder.verify(copy)
     assert "refit it with `propmark fit-credibility" in console.export_text()
 
@@ -111,3 +113,14 @@ def test_a_folder_without_credibility_model_scores_markers_only(tiny_model: Path
     assert predictor.credibility is None  # never the shipped model's, fitted on another marker model
     result = next(predictor.score_texts(["Anzeige\nDas Kabinett tagt."]))
     assert result.credibility is None and result.model == predictor.fingerprint
+
+
+def test_training_data_without_labels_is_refused(tiny_encoder: Path, tmp_path: Path) -> None:
+    from conftest import tiny_train_config
+
+    from propmark.training.loop import train
+
+    data = tmp_path / "d.jsonl"
+    data.write_text(json.dumps({"text": "Das Kabinett tagt.", "labels": [], "doc_id": "d"}) + "\n")
+    with pytest.raises(PropmarkError, match="no marker labels"):
+        train(tiny_train_config(tiny_encoder, tmp_path / "m", data=[str(data)]), Console(quiet=True))

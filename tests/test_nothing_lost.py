@@ -211,3 +211,57 @@ def test_short_writes_are_completed(monkeypatch: pytest.MonkeyPatch, tmp_path: P
     with journal.Journal(tmp_path / "r.jsonl") as results:
         results.write({"source": "a", "text": "ein längerer Datensatz"})
     assert json.loads((tmp_path / "r.jsonl").read_text(encoding="utf-8")) == {"source": "a", "text": "ein längerer Datensatz"}
+
+
+@pytest.mark.parametrize("flag", ["--resume", "--force"])
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_a_users_csv_or_parquet_is_never_replaced(corpus: Path, tiny_model: Path, tmp_path: Path, flag: str, suffix: str) -> None:
+    mine = tmp_path / f"mine{suffix}"
+    mine.write_bytes(b"name,age\nBob,33\n")
+    result = run("score", corpus, "--model", tiny_model, "--out", mine, flag)
+    assert result.exit_code == 2 and "propmark wrote" in result.output
+    assert mine.read_bytes() == b"name,age\nBob,33\n"
+    ours = tmp_path / f"ours{suffix}"
+    assert run("score", corpus, "--model", tiny_model, "--out", ours).exit_code == 0
+    assert run("score", corpus, "--model", tiny_model, "--out", ours, "--force").exit_code == 0  # its own export
+
+
+def test_a_changed_credibility_model_is_another_run(corpus: Path, tiny_model: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from propmark.markers import folder
+
+    out = tmp_path / "r.jsonl"
+    assert run("score", corpus, "--model", tiny_model, "--out", out).exit_code == 0
+    other = tmp_path / "other"
+    shutil.copytree(tiny_model, other)
+    cred = json.loads((other / folder.CREDIBILITY).read_text())
+    cred["intercept"] += 12
+    (other / folder.CREDIBILITY).unlink()
+    manifest = json.loads((other / folder.MANIFEST).read_text())
+    del manifest[folder.CREDIBILITY]
+    (other / folder.MANIFEST).write_text(json.dumps(manifest))
+    folder.add_file(other, folder.CREDIBILITY, json.dumps(cred))
+    result = run("score", corpus, "--model", other, "--out", out, "--resume")
+    assert result.exit_code == 2 and "the model differs" in result.output
+
+
+def test_a_stray_byte_in_utf8_costs_one_character(tiny_model: Path, tmp_path: Path) -> None:
+    text = "Der Präsident sprach über die Lage.".encode()
+    page = tmp_path / "a.txt"
+    page.write_bytes(text[:10] + b"\xff" + text[10:])
+    out = tmp_path / "r.jsonl"
+    assert run("score", page, "--model", tiny_model, "--out", out).exit_code == 0
+    row = lines(out)[0]
+    assert row["sentences"][0]["text"] == "Der Präsi\ufffddent sprach über die Lage."
+    assert row["meta"]["encoding_method"] == "utf-8-repaired" and row["meta"]["encoding_repaired"] == 1
+
+
+def test_names_that_escape_alike_are_both_scored(tiny_model: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / os.fsdecode(b"x\xff.txt")).write_text("Das Kabinett tagt.", encoding="utf-8")
+    (folder / "x\\xff.txt").write_text("Der Rat tagt.", encoding="utf-8")
+    out = tmp_path / "r.jsonl"
+    assert run("score", folder, "--model", tiny_model, "--out", out).exit_code == 0
+    assert len({r["source"] for r in lines(out)}) == 2

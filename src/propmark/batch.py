@@ -21,7 +21,7 @@ from pathlib import Path
 
 from propmark.config.schemas import BatchConfig
 from propmark.errors import PropmarkError
-from propmark.io.export import FORMATS, export, format_for
+from propmark.io.export import FORMATS, export, format_for, is_export
 from propmark.io.files import write_text
 from propmark.io.journal import Journal, check_target
 from propmark.io.readers import STDIN, Article, InputOptions, InputProblem, check_paths, discover, display, inode, iter_articles
@@ -135,13 +135,16 @@ def plan_outputs(paths: Sequence[Path], out: Path | None, fmt: str | None, resum
             raise PropmarkError(f"{target} is a folder; --out names a file")
         if inode(target) in inputs:
             raise PropmarkError(f"{display(target)} is one of the inputs; write the results elsewhere")
-    if fmt != "jsonl" and out.exists() and not (resume or force):
-        raise PropmarkError(f"{out} already exists: add --force to overwrite it")
+    if fmt != "jsonl" and out.exists():
+        if not (resume or force):
+            raise PropmarkError(f"{out} already exists: add --force to overwrite it")
+        if not is_export(out, fmt):
+            raise PropmarkError(f"{out} is not a {fmt.upper()} file that propmark wrote; refusing to replace it")
     check_target(journal, resume, force)
     check_target(outputs.errors, resume, force or resume)
     parent = out.parent if str(out.parent) else Path(".")
     if parent.exists() and not os.access(parent, os.W_OK):
-        raise PropmarkError(f"cannot write into {parent}: permission denied")
+        raise PropmarkError(f"cannot write into {parent} (read-only, or no permission)")
     return outputs
 
 
@@ -229,11 +232,10 @@ def score_paths(
 
     The Python API behind ``propmark score``; ``predictor`` reuses an already loaded model.
     """
-    from propmark.pipeline import Predictor
-
     paths = [Path(p) for p in paths]
     cfg = BatchConfig.load(Path(config) if config else None, max_file_mb=max_file_mb, html_main_only=main_only)
     outputs = plan_outputs(paths, Path(out) if out else None, fmt, resume, force, Path(errors) if errors else None)
+    from propmark.pipeline import Predictor  # torch and the model load only once the arguments hold
     options = InputOptions(int(cfg.max_file_mb * 2**20), cfg.max_article_chars, cfg.html_main_only)
     with ExitStack() as stack:
         if outputs.lock is not None:

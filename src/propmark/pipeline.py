@@ -28,6 +28,12 @@ from propmark.text.langid import detect, detect_unit
 from propmark.text.segment import Segment, segment
 
 
+def units(article: Article) -> tuple[str, list[Segment]]:
+    """The article's language and its units: what is labeled, by the model and by annotators alike."""
+    lang = detect(article.text)
+    return lang, segment(article.text, lang)
+
+
 class Predictor:
     """A loaded marker model, the per-label thresholds it was shipped with, and its credibility model (if any)."""
 
@@ -82,8 +88,7 @@ class Predictor:
 
     def score_group(self, articles: list[Article]) -> list[Result]:
         """Classify articles together, so their sentences share encoder batches (and repeats are encoded once)."""
-        langs = [detect(a.text) for a in articles]
-        segmented = [segment(a.text, lang) for a, lang in zip(articles, langs)]
+        langs, segmented = zip(*(units(a) for a in articles)) if articles else ((), ())
         probs = self.probabilities([[s.text for s in segs] for segs in segmented])
         return [self._result(a, lang, segs, p) for a, lang, segs, p in zip(articles, langs, segmented, probs)]
 

@@ -9,7 +9,6 @@ from rich.table import Table
 from rich.text import Text
 
 from propmark.config import load_config
-from propmark.markers.metrics import table_rows
 from propmark.result import Result
 
 
@@ -133,6 +132,8 @@ def credibility_fit_table(model) -> Table:
 
 
 def metrics_table(result: dict, title: str) -> Table:
+    from propmark.markers.metrics import table_rows  # sklearn and torch load only for metric views
+
     table = Table(title=title)
     for col in ("label", "precision", "recall", "F1", "support", "ECE"):
         table.add_column(col, justify="left" if col == "label" else "right")

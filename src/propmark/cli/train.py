@@ -22,6 +22,7 @@ def train(
     threads: Optional[int] = typer.Option(None, min=0, help="Torch threads (0 = all cores)."),
     test_fraction: Optional[float] = typer.Option(None, min=0.0, max=0.9),
     dev_fraction: Optional[float] = typer.Option(None, min=0.0, max=0.9),
+    force: bool = typer.Option(False, "--force", help="Replace the model already in --output (its credibility model is kept)."),
 ) -> None:
     """Fine-tune the marker model on labeled sentences and write a model folder."""
     from propmark.cli.console import print_metrics
@@ -34,7 +35,7 @@ def train(
             base_encoder=base_encoder, epochs=epochs, max_steps=max_steps, seed=seed, threads=threads,
             test_fraction=test_fraction, dev_fraction=dev_fraction,
         )
-        metrics = run_training(cfg, err)
+        metrics = run_training(cfg, err, replace=force)
         for part in ("test", "dev"):
             if part in metrics:
                 err.print(f"[bold]{part} split[/]")

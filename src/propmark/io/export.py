@@ -24,6 +24,24 @@ def format_for(path: Path, requested: str | None) -> str:
     return suffix if suffix in FORMATS else "jsonl"
 
 
+CSV_HEADER = "id,source,lang,model,sentences,"
+
+
+def is_export(path: Path, fmt: str) -> bool:
+    """Whether ``path`` is a CSV or Parquet file that propmark wrote (or is empty)."""
+    try:
+        if path.stat().st_size == 0:
+            return True
+        if fmt == "csv":
+            with open(path, encoding="utf-8", errors="replace") as handle:
+                return handle.readline().startswith(CSV_HEADER)
+        import pyarrow.parquet as pq
+
+        return {"id", "source", "sentences", "markers"} <= set(pq.read_schema(path).names)
+    except (OSError, ValueError):  # pyarrow's ArrowInvalid for a file that is not Parquet is a ValueError
+        return False
+
+
 def _credibility(result: Result) -> tuple[float | None, str | None, str]:
     cred = result.credibility
     if cred is None:

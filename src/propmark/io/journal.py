@@ -113,7 +113,11 @@ class Journal:
         self.done.add(record["source"])
         if self._fd is None:
             return
-        _write_all(self._fd, (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))
+        try:
+            _write_all(self._fd, (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))
+        except OSError as exc:
+            raise PropmarkError(f"cannot write {self.path}: {exc.strerror}; what was written is kept, "
+                                "rerun with --resume once the problem is fixed") from None
         self._pending += 1
         if self._pending >= self._fsync_every:
             self.sync()

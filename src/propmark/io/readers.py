@@ -56,8 +56,20 @@ class InputOptions:
 
 
 def display(path: Path | str) -> str:
-    """A printable, JSON-safe and still unique name for paths whose bytes are not UTF-8."""
-    return os.fsencode(path).decode("utf-8", "backslashreplace")
+    """A printable, JSON-safe name that stays unique (it is the resume key).
+
+    A UTF-8 name without backslashes is itself; any other has its backslashes doubled and
+    each byte that is not UTF-8 written ``\\xNN``, so ``x<0xff>.txt`` and a file literally
+    named ``x\\xff.txt`` never share a name.
+    """
+    raw = os.fsencode(path)
+    try:
+        text = raw.decode("utf-8")
+        if "\\" not in text:
+            return text
+    except UnicodeDecodeError:
+        pass
+    return raw.replace(b"\\", b"\\\\").decode("utf-8", "backslashreplace")
 
 
 def clean(text: str) -> tuple[str, int]:
@@ -209,6 +221,27 @@ def _csv(handle: io.TextIOWrapper, name: str, options: InputOptions) -> Iterator
         yield _record(dict(zip(header, row)), where, options)
 
 
+def article_from_bytes(name: str, data: bytes, html: bool, options: InputOptions, meta: dict | None = None) -> Article | InputProblem:
+    """One page or text file's bytes -> an Article (decoded, HTML blocks with layout), or the reason it is none."""
+    try:
+        decoded = decode(data, declared_charset(data) if html else None)
+    except BinaryContent as exc:
+        return InputProblem(name, str(exc))
+    meta = {**(meta or {}), **decoded.meta()}
+    blocks: tuple[Block, ...] = ()
+    text = decoded.text
+    if html:
+        page = parse(text, options.html_main_only)
+        text, blocks = page.text, page.blocks
+        if page.title:
+            meta["title"] = page.title
+    if not text.strip():
+        return InputProblem(name, "empty file" if not data.strip() or not html else "no text in the page")
+    if len(text) > options.max_article_chars:
+        return InputProblem(name, f"article longer than {options.max_article_chars} characters")
+    return Article(name, text, meta, name, blocks)
+
+
 def _read_file(path: Path, options: InputOptions) -> Iterator[Article | InputProblem]:
     name = display(path)
     suffix = path.suffix.lower()
@@ -225,27 +258,10 @@ def _read_file(path: Path, options: InputOptions) -> Iterator[Article | InputPro
             yield InputProblem(name, f"file of {info.st_size / 2**20:.0f} MB is over the limit of {options.max_file_bytes / 2**20:.0f} MB (--max-file-mb)")
             return
         data = path.read_bytes()
-        decoded = decode(data, declared_charset(data) if suffix in HTML_SUFFIXES else None)
-    except BinaryContent as exc:
-        yield InputProblem(name, str(exc))
-        return
     except OSError as exc:
         yield InputProblem(name, f"unreadable ({exc.strerror or exc})")
         return
-    meta = {"path": name, **decoded.meta()}
-    blocks: tuple[Block, ...] = ()
-    text = decoded.text
-    if suffix in HTML_SUFFIXES:
-        page = parse(text, options.html_main_only)
-        text, blocks = page.text, page.blocks
-        if page.title:
-            meta["title"] = page.title
-    if not text.strip():
-        yield InputProblem(name, "empty file" if info.st_size == 0 or suffix not in HTML_SUFFIXES else "no text in the page")
-    elif len(text) > options.max_article_chars:
-        yield InputProblem(name, f"article longer than {options.max_article_chars} characters")
-    else:
-        yield Article(name, text, meta, name, blocks)
+    yield article_from_bytes(name, data, suffix in HTML_SUFFIXES, options, {"path": name})
 
 
 def _read_stdin(options: InputOptions) -> Iterator[Article | InputProblem]:

@@ -33,8 +33,9 @@ REQUIRED = (CONFIG, WEIGHTS, MANIFEST)
 
 
 def fingerprint(manifest: dict[str, str]) -> str:
-    """What identifies a marker model (weights + spec), short enough to stamp on every result."""
-    return hashlib.sha256((manifest[WEIGHTS] + manifest[CONFIG]).encode()).hexdigest()[:16]
+    """What identifies a model's results (weights, spec, credibility model), short enough to stamp on each."""
+    parts = [manifest[WEIGHTS], manifest[CONFIG], manifest.get(CREDIBILITY, "")]
+    return hashlib.sha256("".join(parts).encode()).hexdigest()[:16]
 
 
 def read_manifest(model_dir: Path) -> dict[str, str]:
@@ -82,19 +83,30 @@ def _is_model_folder(path: Path) -> bool:
     return (path / MANIFEST).is_file() and (path / CONFIG).is_file()
 
 
-def save(model: MarkerModel, out_dir: Path, metrics: dict, card: str) -> str | None:
+def check_output(out_dir: Path, replace: bool) -> None:
+    """Refuse a training target that is not absent, empty, or (with ``replace``) a propmark model folder."""
+    if not out_dir.exists():
+        return
+    if not out_dir.is_dir():
+        raise ModelError(f"{out_dir} is a file, not a model folder")
+    if not any(out_dir.iterdir()):
+        return
+    if not _is_model_folder(out_dir):
+        raise ModelError(f"{out_dir} holds files that are not a propmark model; choose another --output")
+    if not replace:
+        raise ModelError(f"{out_dir} already holds a model: add --force to replace it (its credibility model is kept), "
+                         "or choose another --output")
+
+
+def save(model: MarkerModel, out_dir: Path, metrics: dict, card: str, replace: bool = False) -> str | None:
     """Write the model folder atomically, every file in the manifest.
 
     A credibility model already in ``out_dir`` is kept (it was fitted on the previous marker
     model's predictions; the returned message says to refit it). ``out_dir`` must be absent,
-    empty, or a propmark model folder: anything else is refused rather than replaced.
+    empty, or, with ``replace``, a propmark model folder: anything else is refused.
     """
     kept = None
-    if out_dir.exists():
-        if not out_dir.is_dir():
-            raise ModelError(f"{out_dir} is a file, not a model folder")
-        if any(out_dir.iterdir()) and not _is_model_folder(out_dir):
-            raise ModelError(f"{out_dir} holds files that are not a propmark model; choose another --output")
+    check_output(out_dir, replace)
     with atomic_dir(out_dir) as tmp:
         save_file({k: v.contiguous() for k, v in model.trainable_state().items()}, str(tmp / WEIGHTS))
         (tmp / CONFIG).write_text(json.dumps(asdict(model.spec), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -7,6 +7,7 @@ scratch folder and renamed into place, so a half-written report never replaces a
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from importlib.resources import files
 from pathlib import Path
@@ -38,6 +39,9 @@ def check_target(out_dir: Path, inputs: Sequence[Path] = ()) -> None:
         path = Path(path).resolve()
         if path == resolved or resolved in path.parents:
             raise PropmarkError(f"{out_dir} holds inputs of this run; write the report elsewhere")
+    parent = out_dir.parent if str(out_dir.parent) else Path(".")
+    if parent.is_dir() and not os.access(parent, os.W_OK):
+        raise PropmarkError(f"cannot write the report into {parent} (read-only, or no permission)")
     if not out_dir.is_dir():
         return
     names = {p.name for p in out_dir.iterdir()}

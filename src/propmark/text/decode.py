@@ -133,27 +133,34 @@ def _legacy(data: bytes) -> str:
 
 
 def _repair_lines(data: bytes) -> Decoded | None:
-    """UTF-8 with some broken lines: decode those lines alone, in the legacy code page they fit.
+    """UTF-8 with some broken bytes: repaired line by line instead of re-reading the whole file.
 
-    Only when most non-ASCII lines are valid UTF-8; a file in one legacy code page fails
-    on nearly every such line and goes to whole-file detection instead.
+    Only when the valid UTF-8 characters outnumber the broken bytes (a file in one legacy
+    code page breaks on nearly every non-ASCII byte and goes to whole-file detection
+    instead). A broken line with no valid UTF-8 in it is a line pasted in from a legacy code
+    page and is decoded in the one that fits those lines; a line with some valid UTF-8 keeps
+    it, and each stray byte becomes one replacement character.
     """
+    text = data.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    valid = sum(1 for ch in text if ord(ch) > 0x7F) - text.count("\ufffd")
+    if valid == 0 or valid < broken:
+        return None
     lines = data.split(b"\n")
-    good, bad = 0, []
+    legacy_lines, stray = [], 0
     for i, line in enumerate(lines):
-        if line.isascii():
-            continue
         try:
             line.decode("utf-8")
-            if _UTF8_MULTIBYTE.search(line):
-                good += 1
         except UnicodeDecodeError:
-            bad.append(i)
-    if good == 0 or good < len(bad):
-        return None
-    legacy = _legacy(b"\n".join(lines[i] for i in bad))
-    out = [line.decode("utf-8") if i not in set(bad) else line.decode(legacy, errors="replace") for i, line in enumerate(lines)]
-    return Decoded("\n".join(out), "utf-8", "utf-8-repaired", len(bad))
+            if _UTF8_MULTIBYTE.search(line):
+                stray += 1
+            else:
+                legacy_lines.append(i)
+    legacy = _legacy(b"\n".join(lines[i] for i in legacy_lines)) if legacy_lines else "cp1252"
+    pasted = set(legacy_lines)
+    out = [line.decode(legacy, errors="replace") if i in pasted else line.decode("utf-8", errors="replace")
+           for i, line in enumerate(lines)]
+    return Decoded("\n".join(out), "utf-8", "utf-8-repaired", len(pasted) + stray)
 
 
 def decode(data: bytes, declared: str | None = None) -> Decoded:

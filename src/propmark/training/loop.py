@@ -101,14 +101,20 @@ def _progress(console: Console) -> Progress:
     )
 
 
-def train(cfg: TrainConfig, console: Console | None = None) -> dict:
-    """Train, choose thresholds on dev, measure on the held-out test split, write the model folder."""
+def train(cfg: TrainConfig, console: Console | None = None, replace: bool = False) -> dict:
+    """Train, choose thresholds on dev, measure on the held-out test split, write the model folder.
+
+    ``replace`` allows ``cfg.output`` to be an existing model folder (``propmark train --force``).
+    """
     console = console or Console(stderr=True)
+    model_io.check_output(Path(cfg.output), replace)  # before minutes of training, not after
     seed_everything(cfg.seed)
     if cfg.threads:
         torch.set_num_threads(cfg.threads)
     labels = label_names()
     docs = load_documents([Path(p) for p in cfg.data], labels)
+    if not any(labels_of for d in docs for labels_of in d.labels):
+        raise PropmarkError("the training data holds no marker labels (every sentence is unlabeled): nothing to learn")
     restricted = [d for d in docs if d.use == "eval-only"]
     if restricted:
         raise PropmarkError(
@@ -208,7 +214,7 @@ def train(cfg: TrainConfig, console: Console | None = None) -> dict:
         "dev_doc_ids": [d.doc_id for d in dev_docs],
     }
     metrics["config"] = cfg.model_dump()
-    kept = model_io.save(model, Path(cfg.output), metrics, model_card(spec, metrics))
+    kept = model_io.save(model, Path(cfg.output), metrics, model_card(spec, metrics), replace)
     if kept:
         console.print(f"[yellow]{kept}[/]")
     return metrics
