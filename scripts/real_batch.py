@@ -34,7 +34,7 @@ def export(args: argparse.Namespace) -> None:
     docs = list(documents(args.data, args.corpus))
     random.Random(args.seed).shuffle(docs)
     for doc in docs:
-        if (doc.corpus, doc.doc) in done or (args.one_per_site and doc.site in sites):
+        if (doc.corpus, doc.doc) in done or (args.one_per_site and doc.site in sites) or (args.sites and doc.site not in args.sites):
             continue
         lang, segments = units(doc.article)
         if args.lang and lang not in args.lang or not args.min_units <= len(segments) <= args.max_units:
@@ -125,6 +125,7 @@ def main() -> None:
     exp.add_argument("--min-units", type=int, default=8)
     exp.add_argument("--max-units", type=int, default=220)
     exp.add_argument("--one-per-site", action="store_true")
+    exp.add_argument("--sites", nargs="*", help="only documents of these sites (registered domains)")
     exp.add_argument("--seed", type=int, default=13)
     exp.add_argument("--skip", type=Path, nargs="*", default=[REPO / "training" / "real" / "labels"])
     exp.add_argument("--out", type=Path, required=True)

@@ -259,11 +259,9 @@ def score_paths(
                                         + "; ".join(differs) + ". Use --force to start over, or another --out")
             write_text(outputs.manifest, json.dumps(run, indent=1, ensure_ascii=False) + "\n")
         results = stack.enter_context(Journal(outputs.journal, resume, force, cfg.fsync_every, warn))
-        problems = stack.enter_context(Journal(outputs.errors, resume, force or resume, warn=warn))
+        problems = stack.enter_context(Journal(outputs.errors, resume, force or resume, warn=warn, lazy=True))
         summary = run_batch(predictor, iter_articles(paths, options, outputs.written()), results, problems,
                             cfg.group_articles, on_article)
-    if outputs.errors is not None and not summary.problems and outputs.errors.exists() and outputs.errors.stat().st_size == 0:
-        outputs.errors.unlink()
     if outputs.out is not None and outputs.fmt != "jsonl":
         export(outputs.journal, outputs.out, outputs.fmt, predictor.labels)
         outputs.journal.unlink()

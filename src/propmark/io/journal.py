@@ -91,7 +91,8 @@ class Journal:
     """A journal at ``path``; ``path=None`` only tracks what was written (scoring without --out)."""
 
     def __init__(self, path: Path | None, resume: bool = False, force: bool = False, fsync_every: int = 64,
-                 warn: Callable[[str], None] = lambda _: None) -> None:
+                 warn: Callable[[str], None] = lambda _: None, lazy: bool = False) -> None:
+        """``lazy`` creates the file only with its first record (an errors list is left only when there are errors)."""
         self.path = path
         self.done: set[str] = set()
         self._fd: int | None = None
@@ -103,16 +104,22 @@ class Journal:
         path.parent.mkdir(parents=True, exist_ok=True)
         if resume and exists:
             self.done = _repair(path, warn)
-        flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if resume else os.O_TRUNC)
+        self._flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if resume else os.O_TRUNC)
+        if not lazy or exists:
+            self._open()
+
+    def _open(self) -> None:
         try:
-            self._fd = os.open(path, flags, 0o666)
+            self._fd = os.open(self.path, self._flags, 0o666)
         except OSError as exc:
-            raise PropmarkError(f"cannot write {path}: {exc.strerror}") from None
+            raise PropmarkError(f"cannot write {self.path}: {exc.strerror}") from None
 
     def write(self, record: dict) -> None:
         self.done.add(record["source"])
-        if self._fd is None:
+        if self.path is None:
             return
+        if self._fd is None:
+            self._open()
         try:
             _write_all(self._fd, (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))
         except OSError as exc:
