@@ -40,6 +40,7 @@ def test_keys_hash_text_and_occurrence() -> None:
 def test_sites_are_registered_domains() -> None:
     assert site_of("https://www.stadt-bote.de/x") == "stadt-bote.de"
     assert site_of("https://news.bbc.co.uk/a") == "bbc.co.uk"
+    assert site_of("https://web.archive.org/web/20120611024252/http://www.he.xinhuanet.com/a.htm") == "xinhuanet.com"
 
 
 def test_annotations_rebuild_through_the_pipeline_and_report_stale_keys(tmp_path: Path) -> None:

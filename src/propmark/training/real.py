@@ -69,8 +69,13 @@ def _extract():
 
 
 def site_of(url: str) -> str:
+    """The registered domain; for a Wayback Machine copy, that of the page it archived."""
     parts = _extract()(url)
-    return parts.top_domain_under_public_suffix or parts.domain or url
+    site = parts.top_domain_under_public_suffix or parts.domain or url
+    if site == "archive.org" and "/web/" in url:
+        archived = url.split("/web/", 1)[1].split("/", 1)[-1]  # drop the capture's timestamp
+        return site_of(archived) if "." in archived else site
+    return site
 
 
 def unit_keys(texts: Iterable[str]) -> list[str]:
