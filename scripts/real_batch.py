@@ -25,7 +25,7 @@ from _corpora import REPO
 from propmark.config import label_names
 from propmark.io.files import read_jsonl, write_text
 from propmark.pipeline import units
-from propmark.training.real import Annotation, documents, read_annotations, unit_keys
+from propmark.training.real import Annotation, doc_key, documents, read_annotations, unit_keys
 
 
 def export(args: argparse.Namespace) -> None:
@@ -34,7 +34,7 @@ def export(args: argparse.Namespace) -> None:
     docs = list(documents(args.data, args.corpus))
     random.Random(args.seed).shuffle(docs)
     for doc in docs:
-        if (doc.corpus, doc.doc) in done or (args.one_per_site and doc.site in sites) or (args.sites and doc.site not in args.sites):
+        if (doc.corpus, doc.hashed) in done or (args.one_per_site and doc.site in sites) or (args.sites and doc.site not in args.sites):
             continue
         lang, segments = units(doc.article)
         if args.lang and lang not in args.lang or not args.min_units <= len(segments) <= args.max_units:
@@ -83,7 +83,7 @@ def collect(args: argparse.Namespace) -> None:
             problems.append(f"line {number}: {doc['doc']}: bad unit index or label {bad[:3]}")
             continue
         keys = unit_keys(u["text"] for u in doc["units"])
-        out.append(Annotation(doc["corpus"], doc["doc"], args.annotator, {k: labels.get(i, []) for i, k in enumerate(keys)}))
+        out.append(Annotation(doc["corpus"], doc_key(doc["doc"]), args.annotator, {k: labels.get(i, []) for i, k in enumerate(keys)}))
     for p in problems:
         print("problem:", p, file=sys.stderr)
     missing = set(batch) - {(a.corpus, a.doc) for a in out}

@@ -52,7 +52,7 @@ def test_annotations_rebuild_through_the_pipeline_and_report_stale_keys(tmp_path
     decisions = {"Startseite": ["boilerplate"], "Politik": ["boilerplate"], "Impressum": ["boilerplate"],
                  "Kritikern zufolge fehlt Geld für Schulen.": ["unsourced_attribution"],
                  "Teilen Sie diesen Artikel!": ["appeal"]}
-    ann = Annotation("trafilatura_eval", doc.doc, "t1", {k: decisions.get(t, []) for k, t in zip(unit_keys(texts), texts)})
+    ann = Annotation("trafilatura_eval", doc.hashed, "t1", {k: decisions.get(t, []) for k, t in zip(unit_keys(texts), texts)})
     labels = tmp_path / "labels"
     labels.mkdir()
     (labels / "b1.jsonl").write_text(ann.to_json() + "\n")

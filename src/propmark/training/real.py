@@ -35,6 +35,11 @@ TRAIN_CORPORA = (
 )
 
 
+def doc_key(doc: str) -> str:
+    """What the standoff stores for a document id: a hash (corpus file names are often headlines)."""
+    return hashlib.sha1(doc.encode("utf-8")).hexdigest()[:16]
+
+
 @dataclass
 class RealDocument:
     corpus: str
@@ -46,13 +51,17 @@ class RealDocument:
     def key(self) -> str:
         return f"{self.corpus}/{self.doc}"
 
+    @property
+    def hashed(self) -> str:
+        return doc_key(self.doc)
+
 
 @dataclass
 class Annotation:
     """One annotator's decisions on one document: every unit key with its labels ([] = none)."""
 
     corpus: str
-    doc: str
+    doc: str  # doc_key() of the document's id in its corpus
     annotator: str
     units: dict[str, list[str]] = field(default_factory=dict)
 
@@ -204,14 +213,14 @@ READERS = {
 
 
 def documents(data_dir: Path, corpus: str, wanted: set[str] | None = None) -> Iterator[RealDocument]:
-    """The corpus's documents (only those in ``wanted``, when given) as the pipeline reads them."""
+    """The corpus's documents (only those whose ``doc_key`` is in ``wanted``, when given) as the pipeline reads them."""
     if corpus not in READERS:
         raise DataError(f"no reader for the corpus {corpus!r}; known: {', '.join(READERS)}")
     root = Path(data_dir) / corpus
     if not root.is_dir():
         raise DataError(f"{root} is not there (the real corpora are read from ../shared/data, never committed)")
     for doc in READERS[corpus](root):
-        if wanted is None or doc.doc in wanted:
+        if wanted is None or doc.hashed in wanted:
             yield doc
 
 
@@ -250,8 +259,8 @@ def rebuild(data_dir: Path, annotations: list[Annotation], use: str = "train") -
     for corpus, wanted in sorted(by_corpus.items()):
         found = set()
         for doc in documents(data_dir, corpus, set(wanted)):
-            found.add(doc.doc)
-            ann = wanted[doc.doc]
+            found.add(doc.hashed)
+            ann = wanted[doc.hashed]
             lang, segments = units(doc.article)
             keys = unit_keys(s.text for s in segments)
             out.stale_keys += len(set(ann.units) - set(keys))
