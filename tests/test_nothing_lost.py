@@ -81,23 +81,31 @@ def test_resume_continues_only_the_same_run(corpus: Path, tiny_model: Path, tmp_
     assert len(lines(out)) == 3
 
 
-def test_resume_with_another_model_is_refused(corpus: Path, tiny_model: Path, tmp_path: Path) -> None:
+def _resealed_copy(model: Path, target: Path, name: str, edit) -> Path:
+    """A copy of ``model`` with one JSON file edited and the manifest sealed again (a genuinely other model)."""
     import shutil
 
+    from propmark.io.files import sha256_file
     from propmark.markers import folder
 
+    shutil.copytree(model, target)
+    data = json.loads((target / name).read_text())
+    edit(data)
+    (target / name).write_text(json.dumps(data))
+    manifest = json.loads((target / folder.MANIFEST).read_text())
+    manifest[name] = sha256_file(target / name)
+    (target / folder.MANIFEST).write_text(json.dumps(manifest))
+    return target
+
+
+@pytest.mark.parametrize("name, edit", [
+    ("config.json", lambda spec: spec.update(thresholds=[0.9] * len(spec["thresholds"]))),
+    ("credibility.json", lambda cred: cred.update(intercept=cred["intercept"] + 12)),  # same weights, other credibility
+])
+def test_resume_with_another_model_is_refused(corpus: Path, tiny_model: Path, tmp_path: Path, name: str, edit) -> None:
     out = tmp_path / "r.jsonl"
     assert run("score", corpus, "--model", tiny_model, "--out", out).exit_code == 0
-    other = tmp_path / "other"
-    shutil.copytree(tiny_model, other)
-    spec = json.loads((other / folder.CONFIG).read_text())
-    spec["thresholds"] = [0.9] * len(spec["thresholds"])
-    (other / folder.CONFIG).write_text(json.dumps(spec))
-    manifest = json.loads((other / folder.MANIFEST).read_text())
-    from propmark.io.files import sha256_file
-
-    manifest[folder.CONFIG] = sha256_file(other / folder.CONFIG)
-    (other / folder.MANIFEST).write_text(json.dumps(manifest))
+    other = _resealed_copy(tiny_model, tmp_path / "other", name, edit)
     result = run("score", corpus, "--model", other, "--out", out, "--resume")
     assert result.exit_code == 2 and "the model differs" in result.output
 
@@ -224,26 +232,6 @@ def test_a_users_csv_or_parquet_is_never_replaced(corpus: Path, tiny_model: Path
     ours = tmp_path / f"ours{suffix}"
     assert run("score", corpus, "--model", tiny_model, "--out", ours).exit_code == 0
     assert run("score", corpus, "--model", tiny_model, "--out", ours, "--force").exit_code == 0  # its own export
-
-
-def test_a_changed_credibility_model_is_another_run(corpus: Path, tiny_model: Path, tmp_path: Path) -> None:
-    import shutil
-
-    from propmark.markers import folder
-
-    out = tmp_path / "r.jsonl"
-    assert run("score", corpus, "--model", tiny_model, "--out", out).exit_code == 0
-    other = tmp_path / "other"
-    shutil.copytree(tiny_model, other)
-    cred = json.loads((other / folder.CREDIBILITY).read_text())
-    cred["intercept"] += 12
-    (other / folder.CREDIBILITY).unlink()
-    manifest = json.loads((other / folder.MANIFEST).read_text())
-    del manifest[folder.CREDIBILITY]
-    (other / folder.MANIFEST).write_text(json.dumps(manifest))
-    folder.add_file(other, folder.CREDIBILITY, json.dumps(cred))
-    result = run("score", corpus, "--model", other, "--out", out, "--resume")
-    assert result.exit_code == 2 and "the model differs" in result.output
 
 
 def test_a_stray_byte_in_utf8_costs_one_character(tiny_model: Path, tmp_path: Path) -> None:

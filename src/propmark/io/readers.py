@@ -94,11 +94,13 @@ def inode(path: Path) -> tuple[int, int] | None:
     return info.st_dev, info.st_ino
 
 
-def discover(root: Path, exclude: frozenset[tuple[int, int]] = frozenset()) -> Iterator[Path | InputProblem]:
+def discover(root: Path, exclude: frozenset[tuple[int, int]] = frozenset(),
+             exclude_paths: frozenset[str] = frozenset()) -> Iterator[Path | InputProblem]:
     """Supported files under ``root`` in sorted order, following symlinks but never in a loop.
 
-    ``exclude`` holds the (device, inode) of files this run writes, so output placed inside
-    an input folder is never read back as input. Anything that is not a regular file
+    ``exclude`` holds the (device, inode) of files this run writes and ``exclude_paths`` their
+    absolute paths (a file the run creates later, such as its errors list, has no inode yet),
+    so output placed inside an input folder is never read back as input. Anything that is not a regular file
     (a FIFO, a socket, a device) is listed, never opened: reading one could hang the run.
     """
     if not root.is_dir():
@@ -130,7 +132,8 @@ def discover(root: Path, exclude: frozenset[tuple[int, int]] = frozenset()) -> I
                 continue
             if is_dir:
                 subfolders.append(path)
-            elif is_file and entry.name.lower().endswith(SUFFIXES) and inode(path) not in exclude:
+            elif is_file and entry.name.lower().endswith(SUFFIXES) and inode(path) not in exclude \
+                    and os.path.abspath(path) not in exclude_paths:
                 yield path
             elif not is_file and not is_dir and entry.is_symlink():
                 yield InputProblem(display(path), "broken symlink")
@@ -299,11 +302,12 @@ def iter_articles(
     options = options or InputOptions()
     check_paths(paths)
     skip = frozenset(i for i in map(inode, exclude) if i is not None)
+    skip_paths = frozenset(os.path.abspath(p) for p in exclude)
     for root in paths:
         if root == STDIN:
             yield from _read_stdin(options)
             continue
-        for item in discover(root, skip):
+        for item in discover(root, skip, skip_paths):
             if isinstance(item, InputProblem):
                 yield item
             else:
