@@ -86,7 +86,7 @@ def collect(args: argparse.Namespace) -> None:
         out.append(Annotation(doc["corpus"], doc_key(doc["doc"]), args.annotator, {k: labels.get(i, []) for i, k in enumerate(keys)}))
     for p in problems:
         print("problem:", p, file=sys.stderr)
-    missing = set(batch) - {(a.corpus, a.doc) for a in out}
+    missing = {(c, doc_key(d)) for c, d in batch} - {(a.corpus, a.doc) for a in out}
     print(f"{len(out)} documents collected, {len(missing)} of the batch missing, {len(problems)} problems", file=sys.stderr)
     if out:
         write_text(args.out, "".join(a.to_json() + "\n" for a in out))
