@@ -55,9 +55,9 @@ def corpus_files(path: Path, archive: str, pattern: str) -> Iterator[tuple[str, 
         raise PropmarkError(f"cannot read {path / archive}: {exc}") from exc
 
 
-def units(text: str) -> list[str]:
-    """The sentence/line units of ``text``, stripped, in reading order."""
-    return [s.text for s in segment(text)]
+def units(text: str, lang: str | None = None) -> list[str]:
+    """The sentence/line units of ``text`` (in ``lang``, where the corpus says), stripped, in reading order."""
+    return [s.text for s in segment(text, lang)]
 
 
 def record(

@@ -71,10 +71,10 @@ def _shares_word_char(text: str, a: int, b: int) -> bool:
     return any(ch.isalnum() for ch in text[a:b])
 
 
-def sentence_labels(text: str, spans: Iterable[Span], markers: Mapping[str, str]) -> Iterator[tuple[str, list[str]]]:
-    """Yield ``(sentence, markers)`` for each ``segment()`` unit of ``text``."""
+def sentence_labels(text: str, spans: Iterable[Span], markers: Mapping[str, str], lang: str | None = None) -> Iterator[tuple[str, list[str]]]:
+    """Yield ``(sentence, markers)`` for each ``segment()`` unit of ``text`` (in ``lang``, where known)."""
     mapped = [s for s in spans if s.technique in markers]
-    for unit in segment(text):
+    for unit in segment(text, lang):
         hits = (s.technique for s in mapped if _shares_word_char(text, max(unit.start, s.start), min(unit.end, s.end)))
         yield unit.text, markers_for(hits, markers)
 
@@ -122,7 +122,7 @@ def _split_records(root: Path, split: str, files: SplitFiles, markers: Mapping[s
         text = read_utf8(article)
         spans = gold.get(article_id, [])
         _check_spans(article, text, spans)
-        for sentence, labels in sentence_labels(text, spans, markers):
+        for sentence, labels in sentence_labels(text, spans, markers, source.lang):
             yield make_record(sentence, labels, source, f"{source.corpus}-article{article_id}", split)
 
 

@@ -107,7 +107,7 @@ def overlaps(unit: Span, span: Span) -> bool:
 def label_sentences(text: str, attributions: list[Attribution]) -> Iterator[tuple[str, list[str]]]:
     """(sentence, labels) in reading order for one article."""
     unsourced = [span for a in attributions if is_unsourced(a, text) for span in a.claim]
-    for unit in segment(text):
+    for unit in segment(text, "en"):
         hit = any(overlaps((unit.start, unit.end), span) for span in unsourced)
         yield unit.text, ["unsourced_attribution"] if hit else []
 

@@ -72,7 +72,7 @@ def _article_records(folder: Path, article_id: str, paragraphs: dict[int, list[s
         if not 1 <= number <= len(lines):
             raise PropmarkError(f"{article}: paragraph {number} is past the article's {len(lines)} lines")
         labels = markers_for(paragraphs[number], MARKERS)
-        for unit in segment(lines[number - 1]):
+        for unit in segment(lines[number - 1], source.lang):
             yield make_record(unit.text, labels, source, f"semeval2023-{source.lang}-article{article_id}", split)
 
 

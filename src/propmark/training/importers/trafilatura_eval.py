@@ -86,7 +86,7 @@ def read(path: Path) -> Iterator[dict]:
         lang = languages.get(page["file"]) or detect(" ".join(s for s, _ in snippets))
         doc_id = f"{CORPUS}-{Path(page['file']).stem}"
         for snippet, labels in snippets:
-            for text in units(snippet):
+            for text in units(snippet, lang):
                 yield record(
                     text, list(labels), doc_id=doc_id, lang=lang, split="all", corpus=CORPUS, annotated=ANNOTATED, use="train"
                 )

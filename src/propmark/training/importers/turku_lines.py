@@ -72,7 +72,7 @@ def read(path: Path) -> Iterator[dict]:
             doc_id = f"{CORPUS}-{lang}-{split}-{index:04d}"
             for line, flag in zip(doc["text"], doc["labels"]):
                 labels = ["boilerplate"] if flag == _NOISE else []
-                for text in units(line):
+                for text in units(line, lang):
                     yield record(
                         text, list(labels), doc_id=doc_id, lang=lang, split=split, corpus=CORPUS, annotated=ANNOTATED, use="train"
                     )
