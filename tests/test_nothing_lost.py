@@ -253,3 +253,12 @@ def test_names_that_escape_alike_are_both_scored(tiny_model: Path, tmp_path: Pat
     out = tmp_path / "r.jsonl"
     assert run("score", folder, "--model", tiny_model, "--out", out).exit_code == 0
     assert len({r["source"] for r in lines(out)}) == 2
+
+
+def test_a_report_says_when_its_thresholds_come_from_another_model(corpus: Path, tiny_model: Path, tmp_path: Path) -> None:
+    out = tmp_path / "r.jsonl"
+    assert run("score", corpus, "--model", tiny_model, "--out", out).exit_code == 0
+    other = run("report", out, "--out", tmp_path / "rep")  # the shipped model, not the one that scored
+    assert other.exit_code == 0 and "thresholds of" in other.output
+    same = run("report", out, "--out", tmp_path / "rep", "--model", tiny_model)
+    assert same.exit_code == 0 and "thresholds of" not in same.output

