@@ -8,7 +8,8 @@
 cuts them (index, layout, text) for an annotator to read whole; ``collect`` turns the
 annotator's decisions (per document: the count of units read and the labels of the units
 that carry any) into the project's standoff form (unit keys and labels, no text);
-``agreement`` compares two blind annotations of the same documents per label.
+``agreement`` compares two blind annotations of the same documents per label, and
+``disagreements`` lists the units they decide differently, for adjudication.
 Documents already annotated are never exported again.
 """
 
@@ -114,6 +115,24 @@ def agreement(args: argparse.Namespace) -> None:
     print(json.dumps(summary, indent=1))
 
 
+def disagreements(args: argparse.Namespace) -> None:
+    """Each unit the two annotations decide differently, with its text from the exported batches (to adjudicate)."""
+    first = {(a.corpus, a.doc): a for a in read_annotations(args.first)}
+    second = {(a.corpus, a.doc): a for a in read_annotations(args.second)}
+    texts = {}
+    for batch in args.batches:
+        for path in sorted(batch.rglob("batch.jsonl")):
+            for _, doc, _ in read_jsonl(path):
+                for key, unit in zip(unit_keys(u["text"] for u in doc["units"]), doc["units"]):
+                    texts[doc["corpus"], doc_key(doc["doc"]), key] = (doc["doc"], unit)
+    for pair in sorted(set(first) & set(second)):
+        a, b = first[pair].units, second[pair].units
+        for key in a:
+            if set(a[key]) != set(b.get(key, [])):
+                doc, unit = texts.get((*pair, key), ("?", {"i": "?", "where": "?", "text": "?"}))
+                print(f"{doc[:30]}\t{unit['i']}\t{unit['where']}\tfirst={a[key]}\tsecond={b.get(key)}\t{unit['text'][:140]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -137,8 +156,12 @@ def main() -> None:
     agr = sub.add_parser("agreement")
     agr.add_argument("first", type=Path)
     agr.add_argument("second", type=Path)
+    dis = sub.add_parser("disagreements")
+    dis.add_argument("first", type=Path)
+    dis.add_argument("second", type=Path)
+    dis.add_argument("--batches", type=Path, nargs="+", required=True, help="the exported batch folders (outside the repo)")
     args = parser.parse_args()
-    {"export": export, "collect": collect, "agreement": agreement}[args.command](args)
+    {"export": export, "collect": collect, "agreement": agreement, "disagreements": disagreements}[args.command](args)
 
 
 if __name__ == "__main__":
