@@ -1,0 +1,1 @@
+"""Reading inputs and writing what propmark produces: readers, the results journal, exports, atomic files."""

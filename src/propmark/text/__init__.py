@@ -1,0 +1,1 @@
+"""Bytes -> text -> language -> units: the stages every input passes before any model sees it."""

@@ -1,0 +1,1 @@
+"""Making a marker model: the training loop, labeled corpora, the real-page standoff labels, importers, baselines."""
