@@ -99,6 +99,7 @@ class Outputs:
     fmt: str
     journal: Path | None
     errors: Path | None
+    inputs: list[Path] = field(default_factory=list)  # the input files, found once for every check that needs them
 
     @property
     def manifest(self) -> Path | None:
@@ -126,10 +127,10 @@ def plan_outputs(paths: Sequence[Path], out: Path | None, fmt: str | None, resum
         return Outputs(None, "jsonl", None, None)
     fmt = format_for(out, fmt)
     journal = out if fmt == "jsonl" else out.with_name(out.name + ".partial.jsonl")
-    outputs = Outputs(out, fmt, journal, errors or out.with_name(out.stem + ".errors.jsonl"))
     if resume and STDIN in paths:
         raise PropmarkError("--resume cannot check standard input against the first run; give files")
-    inputs = {inode(p) for p in _input_files(paths)} - {None}
+    outputs = Outputs(out, fmt, journal, errors or out.with_name(out.stem + ".errors.jsonl"), _input_files(paths))
+    inputs = {inode(p) for p in outputs.inputs} - {None}
     for target in outputs.written():
         if target.is_dir():
             raise PropmarkError(f"{target} is a folder; --out names a file")
@@ -157,18 +158,18 @@ def _input_files(paths: Sequence[Path]) -> list[Path]:
     return files
 
 
-def run_fingerprint(paths: Sequence[Path], model: str | None, settings: dict, exclude: Sequence[Path]) -> dict:
+def run_fingerprint(files: Sequence[Path], model: str | None, settings: dict, exclude: Sequence[Path]) -> dict:
     """What makes two runs the same run: the model, the settings, and every input's path, size and mtime."""
     skip = {inode(p) for p in exclude} - {None}
     entries = []
-    for path in _input_files(paths):
-        if inode(path) in skip:
-            continue
+    for path in files:
         try:
             info = path.stat()
-            entries.append([display(path), info.st_size, info.st_mtime_ns])
         except OSError:
             entries.append([display(path), None, None])
+            continue
+        if (info.st_dev, info.st_ino) not in skip:
+            entries.append([display(path), info.st_size, info.st_mtime_ns])
     digest = hashlib.sha256(json.dumps(entries).encode()).hexdigest()
     return {"model": model, "settings": settings, "inputs": {"count": len(entries), "sha256": digest,
                                                               "files": entries if len(entries) <= 10000 else None}}
@@ -245,7 +246,7 @@ def score_paths(
         settings = {"html_main_only": cfg.html_main_only, "max_file_mb": cfg.max_file_mb,
                     "max_article_chars": cfg.max_article_chars, "group_articles": cfg.group_articles}
         if outputs.manifest is not None:
-            run = run_fingerprint(paths, predictor.fingerprint, settings, outputs.written())
+            run = run_fingerprint(outputs.inputs, predictor.fingerprint, settings, outputs.written())
             if resume and outputs.journal.exists() and not outputs.manifest.exists():
                 warn(f"{outputs.journal} has no run manifest (an older propmark made it): model and inputs not checked")
             if resume and outputs.manifest.exists():

@@ -59,11 +59,10 @@ class Predictor:
         """
         cfg = config or BatchConfig.load()
         model_dir = Path(model_dir) if model_dir else default_model_dir()
-        manifest = folder.verify(model_dir)
-        model = folder.load(model_dir)
+        model = folder.load(model_dir)  # verifies every file against the manifest
         optimize(model, precision or cfg.precision, cfg.threads)
         cred = load_for(model_dir) if credibility else None
-        return cls(model, cred, batch_size or cfg.batch_size, folder.fingerprint(manifest), model_dir)
+        return cls(model, cred, batch_size or cfg.batch_size, folder.fingerprint(folder.read_manifest(model_dir)), model_dir)
 
     def probabilities(self, documents: list[list[str]]) -> list[np.ndarray]:
         return document_probabilities(self.model, documents, self.batch_size)

@@ -12,20 +12,16 @@ from propmark.cli._util import ModelOpt, app, err, user_errors, warn
 
 def write(results: Path, out_dir: Path, model: Optional[Path]) -> None:
     from propmark.config import default_model_dir, label_names
-    from propmark.markers.folder import read_spec
+    from propmark.markers.folder import fingerprint, read_manifest, read_spec
     from propmark.report import write_report
 
-    from propmark.io.journal import read_results
-    from propmark.markers.folder import fingerprint, verify
-
     folder = model or default_model_dir()
-    spec = read_spec(folder)  # its thresholds go into the tooltips
-    thresholds = dict(zip(spec.labels, spec.thresholds))
-    makers = {r.model for r in read_results(results) if r.model}
-    if makers - {fingerprint(verify(folder))}:
+    spec = read_spec(folder)  # verified; its thresholds go into the tooltips
+    makers: set[str] = set()
+    count = write_report(results, out_dir, label_names(), dict(zip(spec.labels, spec.thresholds)), makers)
+    if makers - {fingerprint(read_manifest(folder))}:
         warn(f"the tooltips show the thresholds of {folder}, but {results} was made by model {', '.join(sorted(makers))}; "
              "pass that model with --model for its thresholds")
-    count = write_report(results, out_dir, label_names(), thresholds)
     err.print(f"[green]report for {count} articles: {out_dir / 'index.html'}[/]")
 
 

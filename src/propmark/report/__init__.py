@@ -63,15 +63,21 @@ def _title(result: Result) -> str:
     return result.meta_text("title") or (result.sentences[0].text[:90] if result.sentences else result.id)
 
 
-def write_report(results: Path, out_dir: Path, labels: Sequence[str], thresholds: dict[str, float]) -> int:
-    """Write the report for the JSONL ``results`` into ``out_dir``; returns the number of articles."""
+def write_report(results: Path, out_dir: Path, labels: Sequence[str], thresholds: dict[str, float],
+                 models: set[str] | None = None) -> int:
+    """Write the report for the JSONL ``results`` into ``out_dir``; returns the number of articles.
+
+    ``models``, when given, collects the fingerprints of the models that made the results (in
+    the same single pass), so the caller can tell whether the tooltips' thresholds are theirs.
+    """
     check_target(out_dir, [results])
-    results_iter = read_results(results)
     rows, kept = [], []
     with atomic_dir(out_dir) as tmp:
         (tmp / "articles").mkdir()
         (tmp / MARKER).write_text("written by propmark report; the folder is replaced whole on the next report\n", encoding="utf-8")
-        for index, result in enumerate(results_iter):
+        for index, result in enumerate(read_results(results)):
+            if models is not None and result.model:
+                models.add(result.model)
             record = result.to_dict()
             href = slug(index, result.id)
             (tmp / "articles" / href).write_text(article_page(record, _title(result), labels, thresholds), encoding="utf-8")
