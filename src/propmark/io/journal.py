@@ -58,19 +58,18 @@ def _repair(path: Path, warn: Callable[[str], None]) -> set[str]:
             if not line.endswith(b"\n"):
                 break  # a torn tail: the run died while writing it
             source = _source(line)
-            if source is None:
-                if line.strip():
-                    damaged.append(number)
-                keep += len(line)
-                continue
-            done.add(source)
+            if source is not None:
+                done.add(source)
+            elif line.strip():
+                damaged.append(number)
             keep += len(line)
     if damaged:
+        drop = set(damaged)
         with open(path, "rb") as src, atomic_file(path, "wb") as dst:
             for number, line in enumerate(src, 1):
                 if not line.endswith(b"\n"):
                     break
-                if number not in damaged:
+                if number not in drop:
                     dst.write(line)
         warn(f"{path}: dropped {len(damaged)} damaged line(s) ({', '.join(map(str, damaged[:10]))}"
              f"{'…' if len(damaged) > 10 else ''}); their articles are scored again")
