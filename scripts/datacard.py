@@ -49,9 +49,15 @@ def main() -> None:
     records = list(rows(paths))
     print(table("language", "lang", records))
     print()
-    print(table("outlet type", "outlet_type", records))
+    if any(r.get("corpus") for r in records):  # real documents (propmark import real): by corpus and page kind
+        print(table("corpus", "corpus", records))
+        pages = {r["doc_id"] for r in records if r.get("layout")}
+        print(f"\n{len(pages)} of {len({r['doc_id'] for r in records})} documents are HTML pages with their furniture; "
+              f"{sum(1 for r in records if r['doc_id'] in pages)} of {len(records)} units.")
+    else:
+        print(table("outlet type", "outlet_type", records))
     print()
-    print(f"{len({r.get('outlet') for r in records})} outlets.")
+    print(f"{len({r.get('outlet') for r in records})} sites.")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Annotation batches of real documents: export units for annotators, collect their decisions as standoff.
 
     python scripts/real_batch.py export --corpus trafilatura_eval --docs 30 --out /tmp/ann/b1 [--lang de]
-    python scripts/real_batch.py collect /tmp/ann/b1 /tmp/ann/b1.labels.jsonl --annotator a1 --out training/real/labels/b1.jsonl
+    python scripts/real_batch.py collect /tmp/ann/b1.labels.jsonl --batches /tmp/ann/b1 --annotator a1 --out training/real/labels/b1.jsonl
     python scripts/real_batch.py agreement training/real/labels training/real/second
 
 ``export`` writes, outside the repository, each chosen document's units as the pipeline
@@ -27,6 +27,7 @@ from propmark.config import label_names
 from propmark.io.files import read_jsonl, write_text
 from propmark.pipeline import units
 from propmark.training.real import Annotation, doc_key, documents, read_annotations, unit_keys
+from propmark.training.real import agreement as real_agreement
 
 
 def export(args: argparse.Namespace) -> None:
@@ -64,7 +65,7 @@ def export(args: argparse.Namespace) -> None:
 def collect(args: argparse.Namespace) -> None:
     """Check every decision against the batch (all units counted, labels known) and write standoff lines."""
     known = set(label_names())
-    batch = {(r["corpus"], r["doc"]): r for _, r, _ in read_jsonl(args.batch / "batch.jsonl")}
+    batch = {(r["corpus"], r["doc"]): r for folder in args.batches for _, r, _ in read_jsonl(folder / "batch.jsonl")}
     out, problems = [], []
     for number, record, problem in read_jsonl(args.labels):
         if problem:
@@ -87,32 +88,14 @@ def collect(args: argparse.Namespace) -> None:
         out.append(Annotation(doc["corpus"], doc_key(doc["doc"]), args.annotator, {k: labels.get(i, []) for i, k in enumerate(keys)}))
     for p in problems:
         print("problem:", p, file=sys.stderr)
-    missing = {(c, doc_key(d)) for c, d in batch} - {(a.corpus, a.doc) for a in out}
-    print(f"{len(out)} documents collected, {len(missing)} of the batch missing, {len(problems)} problems", file=sys.stderr)
+    print(f"{len(out)} documents collected, {len(problems)} problems", file=sys.stderr)
     if out:
         write_text(args.out, "".join(a.to_json() + "\n" for a in out))
 
 
 def agreement(args: argparse.Namespace) -> None:
-    """Per-label F1 of annotator B against annotator A on the units both annotated (symmetric in F1)."""
-    first = {(a.corpus, a.doc): a for a in read_annotations(args.first)}
-    second = {(a.corpus, a.doc): a for a in read_annotations(args.second)}
-    shared = sorted(set(first) & set(second))
-    rows = {}
-    for label in label_names():
-        tp = fp = fn = 0
-        for key in shared:
-            a, b = first[key].units, second[key].units
-            for unit in set(a) & set(b):
-                x, y = label in a[unit], label in b[unit]
-                tp += x and y
-                fp += y and not x
-                fn += x and not y
-        rows[label] = {"both": tp, "only_first": fn, "only_second": fp, "f1": round(2 * tp / (2 * tp + fp + fn), 3) if tp + fp + fn else None}
-    units_shared = sum(len(set(first[k].units) & set(second[k].units)) for k in shared)
-    f1s = [r["f1"] for r in rows.values() if r["f1"] is not None]
-    summary = {"documents": len(shared), "units": units_shared, "labels": rows, "macro_f1": round(sum(f1s) / len(f1s), 3) if f1s else None}
-    print(json.dumps(summary, indent=1))
+    """Per-label F1 of annotator B against annotator A on the units both annotated."""
+    print(json.dumps(real_agreement(read_annotations(args.first), read_annotations(args.second), label_names()), indent=1))
 
 
 def disagreements(args: argparse.Namespace) -> None:
@@ -149,8 +132,8 @@ def main() -> None:
     exp.add_argument("--skip", type=Path, nargs="*", default=[REPO / "training" / "real" / "labels"])
     exp.add_argument("--out", type=Path, required=True)
     col = sub.add_parser("collect")
-    col.add_argument("batch", type=Path)
     col.add_argument("labels", type=Path)
+    col.add_argument("--batches", type=Path, nargs="+", required=True, help="the exported batch folders the documents come from")
     col.add_argument("--annotator", required=True)
     col.add_argument("--out", type=Path, required=True)
     agr = sub.add_parser("agreement")

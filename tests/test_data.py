@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from propmark.config import label_names
-from propmark.training.corpus import Document, load_documents, split_groups
+from propmark.training.corpus import Document, load_documents, split_groups, split_sites
 from propmark.errors import DataError
 
 from conftest import TINY
@@ -81,3 +81,45 @@ def test_split_is_deterministic_and_pins_documents() -> None:
     b = split_groups(docs, [0.2, 0.2], seed=3, by="doc_id", pinned=["seed-"])
     assert [[d.doc_id for d in p] for p in a] == [[d.doc_id for d in p] for p in b]
     assert any(d.doc_id == "seed-1" for d in a[0])
+
+
+def _real(n_sites: int, per_site: int = 2) -> list[Document]:
+    return [
+        Document(doc_id=f"r{s}-{i}", sentences=["s"] * 10, labels=[[]] * 10, outlet=f"site{s}.example", corpus="trafilatura_eval")
+        for s in range(n_sites) for i in range(per_site)
+    ]
+
+
+def test_site_split_keeps_sites_where_they_were_when_documents_are_added() -> None:
+    small = split_sites(_real(40), 0.2, 0.2, seed=5)
+    large = split_sites(_real(200), 0.2, 0.2, seed=5)
+    place = {d.outlet: n for n, part in enumerate(large) for d in part}
+    assert all(place[d.outlet] == n for n, part in enumerate(small) for d in part)
+    sites = [{d.outlet for d in part} for part in large]
+    assert not (sites[0] & sites[1] or sites[0] & sites[2] or sites[1] & sites[2])
+    assert all(20 <= len(s) <= 60 for s in sites[1:])  # about 40 sites each at 0.2
+
+
+@pytest.mark.parametrize("sources", [["own", "real"], ["own"], ["real"]])
+def test_real_documents_judge_and_own_text_trains(sources: list[str]) -> None:
+    from rich.console import Console
+
+    from conftest import tiny_train_config
+    from propmark.training.loop import split
+
+    own = _docs(10, 2)
+    real = _real(60)
+    cfg = tiny_train_config(Path("enc"), Path("out"), dev_fraction=0.2, test_fraction=0.2, train_sources=sources)
+    train, dev, test, own_test = split(cfg, own + real, Console(quiet=True))
+    assert dev and test and all(d.real for d in dev + test)
+    assert own_test and not any(d.real for d in own_test)
+    held = {d.outlet for d in dev + test}
+    assert not held & {d.outlet for d in train}
+    assert any(d.real for d in train) == ("real" in sources)
+    assert any(not d.real for d in train) == ("own" in sources)
+    assert not {d.doc_id for d in own_test} & {d.doc_id for d in train}
+
+
+def test_a_missing_real_file_says_how_to_rebuild_it(tmp_path: Path) -> None:
+    with pytest.raises(DataError, match="propmark import real ../shared/data"):
+        load_documents([tmp_path / "training" / "real.jsonl"], label_names())

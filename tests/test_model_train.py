@@ -80,7 +80,7 @@ def test_refuses_an_altered_or_incomplete_folder(tiny_model: Path, tmp_path: Pat
 def test_dev_and_test_splits_are_reported(tiny_encoder: Path, tmp_path: Path) -> None:
     cfg = tiny_train_config(tiny_encoder, tmp_path / "m", epochs=2, dev_fraction=0.3, test_fraction=0.3)
     metrics = train(cfg, Console(quiet=True))
-    assert set(metrics["split"]["documents"]) == {"train", "dev", "test"}
+    assert set(metrics["split"]["documents"]) == {"train", "dev", "test", "own_test"}
     held_out = set(metrics["split"]["test_doc_ids"]) | set(metrics["split"]["dev_doc_ids"])
     assert held_out and "dev" in metrics and "test" in metrics
     assert set(metrics["test"]["labels"]) == set(label_names())

@@ -34,6 +34,12 @@ def units(article: Article) -> tuple[str, list[Segment]]:
     return lang, segment(article.text, lang)
 
 
+def unit_layouts(article: Article, segments: list[Segment]) -> list[dict | None]:
+    """Each unit's HTML layout (the block it starts in), or None for every unit of a plain-text input."""
+    starts = [b.start for b in article.blocks]
+    return [article.blocks[bisect_right(starts, seg.start) - 1].as_dict() if starts else None for seg in segments]
+
+
 class Predictor:
     """A loaded marker model, the per-label thresholds it was shipped with, and its credibility model (if any)."""
 
@@ -64,15 +70,13 @@ class Predictor:
         cred = load_for(model_dir) if credibility else None
         return cls(model, cred, batch_size or cfg.batch_size, folder.fingerprint(folder.read_manifest(model_dir)), model_dir)
 
-    def probabilities(self, documents: list[list[str]]) -> list[np.ndarray]:
-        return document_probabilities(self.model, documents, self.batch_size)
+    def probabilities(self, documents: list[list[str]], layouts: list[list[dict | None]] | None = None) -> list[np.ndarray]:
+        return document_probabilities(self.model, documents, self.batch_size, layouts=layouts)
 
-    def _result(self, article: Article, lang: str, segments: list[Segment], probs: np.ndarray) -> Result:
+    def _result(self, article: Article, lang: str, segments: list[Segment], probs: np.ndarray, layouts: list) -> Result:
         flags = probs >= self.thresholds
-        starts = [b.start for b in article.blocks]
         units = []
-        for seg, p, f in zip(segments, probs, flags):
-            layout = article.blocks[bisect_right(starts, seg.start) - 1].as_dict() if starts else None
+        for seg, p, f, layout in zip(segments, probs, flags, layouts):
             units.append(Unit(
                 seg.start, seg.end, seg.text,
                 [name for name, on in zip(self.labels, f) if on],
@@ -88,8 +92,9 @@ class Predictor:
     def score_group(self, articles: list[Article]) -> list[Result]:
         """Classify articles together, so their sentences share encoder batches (and repeats are encoded once)."""
         langs, segmented = zip(*(units(a) for a in articles)) if articles else ((), ())
-        probs = self.probabilities([[s.text for s in segs] for segs in segmented])
-        return [self._result(a, lang, segs, p) for a, lang, segs, p in zip(articles, langs, segmented, probs)]
+        layouts = [unit_layouts(a, segs) for a, segs in zip(articles, segmented)]
+        probs = self.probabilities([[s.text for s in segs] for segs in segmented], layouts)
+        return [self._result(a, lang, segs, p, lay) for a, lang, segs, p, lay in zip(articles, langs, segmented, probs, layouts)]
 
     def score(self, articles: Iterable[Article], group: int = 16) -> Iterator[Result]:
         """Results in input order, ``group`` articles at a time."""

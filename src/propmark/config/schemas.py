@@ -28,6 +28,17 @@ class HeadSettings(_Strict):
     dropout: float = Field(ge=0, lt=1)
 
 
+class SequenceSettings(_Strict):
+    enabled: bool
+    hidden: int = Field(ge=1)
+    project: int = Field(ge=1)
+    dropout: float = Field(ge=0, lt=1)
+    layout: bool
+    epochs: int = Field(ge=1)
+    patience: int = Field(ge=1)
+    lr: float = Field(gt=0)
+
+
 class TrainConfig(_Strict):
     """``propmark train`` settings (defaults/train.yaml documents each one)."""
 
@@ -43,6 +54,7 @@ class TrainConfig(_Strict):
     position_features: bool
     lora: LoraSettings
     head: HeadSettings
+    sequence: SequenceSettings
     epochs: int = Field(ge=1)
     patience: int = Field(ge=1)
     batch_sentences: int = Field(ge=1)
@@ -55,6 +67,10 @@ class TrainConfig(_Strict):
     dev_fraction: float = Field(ge=0, le=0.9)
     test_fraction: float = Field(ge=0, le=0.9)
     pin_to_train: list[str]
+    held_out: Literal["real", "any"]
+    train_sources: list[Literal["own", "real"]] = Field(min_length=1)
+    source_weights: dict[Literal["own", "real"], float]
+    max_chunks_per_doc: int = Field(ge=0)
     max_steps: int = Field(ge=0, description="0 = no cap")
 
     @classmethod

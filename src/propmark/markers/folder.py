@@ -153,15 +153,15 @@ def load(model_dir: Path, base: BaseEncoder | None = None) -> MarkerModel:
 
 
 def split_ids(model_dir: Path) -> tuple[set[str], set[str]]:
-    """The documents the model's training held out: its dev and its test split (from its metrics.json)."""
+    """The documents the model's training held out: its dev split, and its test split with the own held-out articles."""
     path = model_dir / METRICS
     try:
         split = json.loads(path.read_text(encoding="utf-8"))["split"]
-        return set(split["dev_doc_ids"]), set(split["test_doc_ids"])
+        return set(split["dev_doc_ids"]), set(split["test_doc_ids"]) | set(split.get("own_test_doc_ids", []))
     except (OSError, KeyError, TypeError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ModelError(f"{path} does not record a dev/test split") from exc
 
 
 def held_out_ids(model_dir: Path) -> set[str]:
-    """The test split: the documents ``eval --held-out`` and the credibility fit keep out of training."""
+    """The test documents (real and own): those ``eval --held-out`` scores and the credibility fit keeps out of training."""
     return split_ids(model_dir)[1]

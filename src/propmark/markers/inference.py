@@ -12,7 +12,7 @@ import numpy as np
 import torch
 
 from propmark.markers.calibration import scale_logits
-from propmark.markers.model import MarkerModel, neighbour_index, position_features
+from propmark.markers.model import MarkerModel
 
 
 def embed_unique(model: MarkerModel, texts: list[str], batch_size: int) -> torch.Tensor:
@@ -31,11 +31,13 @@ def document_probabilities(
     documents: Sequence[Sequence[str]],
     batch_size: int = 32,
     encode: Callable[[list[str]], torch.Tensor] | None = None,
+    layouts: Sequence[Sequence[dict | None] | None] | None = None,
 ) -> list[np.ndarray]:
     """Per document, an (n_sentences, n_labels) array of calibrated marker probabilities.
 
     ``encode`` replaces the encoder (training with a frozen encoder passes its table of
-    precomputed embeddings, so dev checks do not re-encode).
+    precomputed embeddings, so dev checks do not re-encode); ``layouts``, per document,
+    each unit's HTML layout (``Block.as_dict``) or None, for the sequence layer.
     """
     was_training = model.training
     model.eval()
@@ -45,14 +47,13 @@ def document_probabilities(
             unique.setdefault(text, len(unique))
     embeddings = encode(list(unique)) if encode else embed_unique(model, list(unique), batch_size)
     results = []
-    for doc in documents:
+    for n, doc in enumerate(documents):
         if not doc:
             results.append(np.zeros((0, len(model.spec.labels)), dtype=np.float32))
             continue
         rows = embeddings[[unique[t] for t in doc]]
-        index = neighbour_index(len(doc), model.spec.context_window)
-        positions = position_features(len(doc), [len(t) for t in doc])
-        logits = scale_logits(model.classify(rows, index, positions), model.spec.calibration)
+        logits = model.document_logits(rows, [len(t) for t in doc], layouts[n] if layouts else None)
+        logits = scale_logits(logits, model.spec.calibration)
         results.append(torch.sigmoid(logits).numpy())
     model.train(was_training)
     return results

@@ -15,6 +15,7 @@ from torch import nn
 
 from propmark.encoder import BaseEncoder, lora
 from propmark.errors import ModelError
+from propmark.markers.sequence import SequenceLayer, layout_features
 
 N_POSITION_FEATURES = 4
 
@@ -34,6 +35,7 @@ class ModelSpec:
     head: dict  # HeadSettings
     thresholds: list[float] = field(default_factory=list)
     calibration: list[list[float]] = field(default_factory=list)  # Platt [a, b] per label; empty = none
+    sequence: dict = field(default_factory=dict)  # SequenceSettings of the page-level layer; empty = none
 
     def __post_init__(self) -> None:
         if not self.thresholds:
@@ -79,6 +81,19 @@ class MarkerModel(nn.Module):
             nn.Dropout(spec.head["dropout"]),
             nn.Linear(spec.head["hidden"], len(spec.labels)),
         )
+        self.sequence: SequenceLayer | None = None
+        if spec.sequence:
+            self.add_sequence(spec.sequence)
+
+    def add_sequence(self, settings: dict) -> SequenceLayer:
+        self.spec.sequence = dict(settings)
+        self.sequence = SequenceLayer(self.encoder.config.hidden_size, len(self.spec.labels), N_POSITION_FEATURES,
+                                      settings["hidden"], settings["project"], settings["dropout"], settings.get("layout", True))
+        return self.sequence
+
+    def drop_sequence(self) -> None:
+        self.spec.sequence = {}
+        self.sequence = None
 
     @property
     def fine_tuned(self) -> bool:
@@ -111,6 +126,15 @@ class MarkerModel(nn.Module):
         if self.spec.position_features:
             features = torch.cat([features, positions.to(features.dtype)], dim=1)
         return self.head(features)
+
+    def document_logits(self, embeddings: torch.Tensor, lengths: list[int], layouts=None) -> torch.Tensor:
+        """Logits of one document's units (embeddings in reading order): context head, then the sequence layer."""
+        n = len(lengths)
+        positions = position_features(n, lengths)
+        logits = self.classify(embeddings, neighbour_index(n, self.spec.context_window), positions)
+        if self.sequence is not None:
+            logits = self.sequence(embeddings, logits, positions, layout_features(layouts, n))
+        return logits
 
     def trainable_state(self) -> dict[str, torch.Tensor]:
         return {k: v.detach().clone() for k, v in self.named_parameters() if v.requires_grad}

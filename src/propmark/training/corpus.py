@@ -7,6 +7,8 @@ lets training and evaluation give the model the same neighbouring context as sco
 
 from __future__ import annotations
 
+import hashlib
+import json
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -27,10 +29,17 @@ class Document:
     outlet: str | None = None
     use: str | None = None  # "eval-only" for research-only corpora (see propmark.training.importers)
     annotated: list[str] | None = None  # labels an imported corpus speaks for; None = all of them
+    corpus: str | None = None  # the corpus of ../shared/data it was rebuilt from; None = the project's own text
+    layouts: list[dict | None] | None = None  # per sentence, its HTML layout (Block.as_dict) where the source was a page
 
     @property
     def group(self) -> str:
         return self.outlet or self.doc_id
+
+    @property
+    def real(self) -> bool:
+        """A fully annotated real document (``propmark import real``), not own text or a partial import."""
+        return self.corpus is not None and self.annotated is None
 
 
 def data_files(paths: Iterable[Path]) -> list[Path]:
@@ -41,6 +50,10 @@ def data_files(paths: Iterable[Path]) -> list[Path]:
             files.extend(sorted(path.rglob("*.jsonl")))
         elif path.is_file():
             files.append(path)
+        elif path.name == "real.jsonl":
+            raise DataError(f"{path}: no such file; rebuild the real annotated documents with "
+                            f"`propmark import real ../shared/data --out {path}` (the corpora are never committed), "
+                            "or train without them (--data training/corpus --data training/seeds.jsonl)")
         else:
             raise DataError(f"{path}: no such file or folder")
     if not files:
@@ -64,9 +77,12 @@ def _check(path: Path, number: int, record: object, known: set[str]) -> dict:
     annotated = record.get("annotated")
     if annotated is not None and (not isinstance(annotated, list) or not set(annotated) <= known):
         raise DataError(f"{where}: 'annotated' must be a list of known label names")
-    for key in ("doc_id", "lang", "outlet"):
+    for key in ("doc_id", "lang", "outlet", "corpus"):
         if key in record and record[key] is not None and not isinstance(record[key], str):
             raise DataError(f"{where}: '{key}' must be a string")
+    layout = record.get("layout")
+    if layout is not None and not isinstance(layout, dict):
+        raise DataError(f"{where}: 'layout' must be an object (tag, link_density, region) or null")
     return {
         "text": text.strip(),
         "labels": sorted(set(labels), key=labels.index),
@@ -75,6 +91,8 @@ def _check(path: Path, number: int, record: object, known: set[str]) -> dict:
         "outlet": record.get("outlet"),
         "use": record.get("use") if isinstance(record.get("use"), str) else None,
         "annotated": annotated,
+        "corpus": record.get("corpus"),
+        "layout": json.dumps(layout) if layout else None,  # a string column: Arrow would merge dict keys
         "source": where,
     }
 
@@ -103,6 +121,7 @@ def to_documents(records: Dataset) -> list[Document]:
         if doc_id is not None and current is not None and current.doc_id == doc_id:
             current.sentences.append(row["text"])
             current.labels.append(row["labels"])
+            current.layouts.append(json.loads(row["layout"]) if row["layout"] else None)
             continue
         if doc_id is not None and doc_id in closed:
             raise DataError(
@@ -117,6 +136,8 @@ def to_documents(records: Dataset) -> list[Document]:
             outlet=row["outlet"],
             use=row["use"],
             annotated=row["annotated"],
+            corpus=row["corpus"],
+            layouts=[json.loads(row["layout"]) if row["layout"] else None],
         )
         closed[current.doc_id] = row["source"]
         docs.append(current)
@@ -160,4 +181,18 @@ def split_groups(
                 break
         else:
             parts[0].extend(members)
+    return parts
+
+
+def split_sites(docs: Sequence[Document], dev_fraction: float, test_fraction: float, seed: int) -> list[list[Document]]:
+    """Train, dev and test by site (``outlet``), each site placed by a hash of it and the seed.
+
+    A hash rather than a shuffle keeps every site where it was when documents are added:
+    annotating more pages never moves an already-tested site into training.
+    """
+    parts: list[list[Document]] = [[], [], []]
+    for doc in docs:
+        digest = hashlib.sha1(f"{seed}:{doc.group}".encode("utf-8")).digest()
+        u = int.from_bytes(digest[:8], "big") / 2**64
+        parts[2 if u < test_fraction else 1 if u < test_fraction + dev_fraction else 0].append(doc)
     return parts

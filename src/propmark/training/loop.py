@@ -22,7 +22,8 @@ from propmark.markers.calibration import fit_platt, recalibrate
 from propmark.markers.card import model_card
 from propmark.config import label_names
 from propmark.config.schemas import TrainConfig
-from propmark.training.corpus import Document, load_documents, split_groups
+from propmark.training.corpus import Document, load_documents, split_groups, split_sites
+from propmark.training.sequence import fit_sequence
 from propmark.encoder import load_base
 from propmark.errors import PropmarkError
 from propmark.markers.inference import document_probabilities, embed_unique
@@ -37,8 +38,41 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
-def _chunks(docs: list[Document], size: int) -> list[tuple[int, int, int]]:
-    return [(d, s, min(s + size, len(doc.sentences))) for d, doc in enumerate(docs) for s in range(0, len(doc.sentences), size)]
+def _chunks(docs: list[Document], size: int, per_doc: int = 0, rng: random.Random | None = None) -> list[tuple[int, int, int]]:
+    """Runs of ``size`` consecutive sentences; with ``per_doc``, a random ``per_doc`` of each document's runs."""
+    out = []
+    for d, doc in enumerate(docs):
+        runs = [(d, s, min(s + size, len(doc.sentences))) for s in range(0, len(doc.sentences), size)]
+        if per_doc and len(runs) > per_doc and rng is not None:
+            runs = sorted(rng.sample(runs, per_doc))
+        out.extend(runs)
+    return out
+
+
+def split(cfg: TrainConfig, docs: list[Document], console: Console) -> tuple[list[Document], list[Document], list[Document], list[Document]]:
+    """Train, dev, test and the own held-out documents, as ``cfg.held_out`` and ``cfg.train_sources`` say.
+
+    Imported corpora label only some markers, so they train but never judge. With
+    ``held_out: real`` the real documents judge (split by site, so no site is both trained
+    and tested) and the project's own text trains, a ``test_fraction`` of it held out as a
+    secondary row; without real documents, or with ``held_out: any``, all fully annotated
+    documents are split together.
+    """
+    imported = [d for d in docs if d.annotated is not None]
+    full = [d for d in docs if d.annotated is None]
+    real = [d for d in full if d.real]
+    own = [d for d in full if not d.real]
+    if cfg.held_out == "real" and not real:
+        console.print("[yellow]no real documents in the data (propmark import real): dev and test come from the own text[/]")
+    if cfg.held_out == "real" and real:
+        real_train, dev, test = split_sites(real, cfg.dev_fraction, cfg.test_fraction, cfg.seed)
+        own_train, own_test = split_groups(own, [cfg.test_fraction], cfg.seed, cfg.split_by, cfg.pin_to_train) if own else ([], [])
+    else:
+        own_train, dev, test = split_groups(full, [cfg.dev_fraction, cfg.test_fraction], cfg.seed, cfg.split_by, cfg.pin_to_train)
+        real_train, own_test = [], []
+    train = [d for d in own_train + imported if "own" in cfg.train_sources]
+    train += real_train if "real" in cfg.train_sources else []
+    return train, dev, test, own_test
 
 
 Encode = Callable[[list[str]], torch.Tensor]
@@ -65,7 +99,8 @@ def _label_mask(doc: Document, labels: list[str], n: int) -> torch.Tensor:
     return torch.tensor(known).expand(n, -1)
 
 
-def _batch_loss(model: MarkerModel, encode: Encode, docs: list[Document], chunks: list[tuple[int, int, int]], labels: list[str]) -> torch.Tensor:
+def _batch_loss(model: MarkerModel, encode: Encode, docs: list[Document], chunks: list[tuple[int, int, int]], labels: list[str],
+                weights: dict[str, float]) -> torch.Tensor:
     """Encode each chunk with ``context_window`` extra sentences on each side; loss on the chunk only."""
     w = model.spec.context_window
     texts: list[str] = []
@@ -80,7 +115,7 @@ def _batch_loss(model: MarkerModel, encode: Encode, docs: list[Document], chunks
         index_rows.append(torch.where(nbr < 0, nbr, nbr + base))
         position_rows.append(position_features(n, [len(t) for t in doc.sentences])[start:end])
         targets.append(torch.from_numpy(label_matrix(doc.labels[start:end], labels)).float())
-        masks.append(_label_mask(doc, labels, end - start))
+        masks.append(_label_mask(doc, labels, end - start) * weights["real" if doc.real else "own"])
     logits = model.classify(encode(texts), torch.cat(index_rows), torch.cat(position_rows))
     mask = torch.cat(masks)
     losses = torch.nn.functional.binary_cross_entropy_with_logits(logits, torch.cat(targets), reduction="none")
@@ -88,7 +123,7 @@ def _batch_loss(model: MarkerModel, encode: Encode, docs: list[Document], chunks
 
 
 def _predict(model: MarkerModel, docs: list[Document], encode: Encode | None = None) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    probs = document_probabilities(model, [d.sentences for d in docs], encode=encode)
+    probs = document_probabilities(model, [d.sentences for d in docs], encode=encode, layouts=[d.layouts for d in docs])
     y_true = label_matrix([lab for d in docs for lab in d.labels], model.spec.labels)
     langs = [d.lang for d in docs for _ in d.sentences]
     return y_true, np.concatenate(probs) if probs else np.zeros((0, len(model.spec.labels))), langs
@@ -121,25 +156,20 @@ def train(cfg: TrainConfig, console: Console | None = None, replace: bool = Fals
             f"{len(restricted)} document(s) come from research-only corpora (use: eval-only), e.g. {restricted[0].doc_id}; "
             "their licences allow measuring, not training"
         )
-    # Imported corpora label only some markers, so they train but never judge: dev and
-    # test come from fully annotated documents, split as if the imports were not there.
-    imported = [d for d in docs if d.annotated is not None]
-    train_docs, dev_docs, test_docs = split_groups(
-        [d for d in docs if d.annotated is None], [cfg.dev_fraction, cfg.test_fraction], cfg.seed, cfg.split_by, cfg.pin_to_train
-    )
-    train_docs += imported
+    train_docs, dev_docs, test_docs, own_test = split(cfg, docs, console)
     if not train_docs:
-        raise PropmarkError("no training documents left after the dev/test split; lower the fractions")
+        raise PropmarkError("no training documents left after the dev/test split; lower the fractions or check train_sources")
     console.print(
         f"[bold]data[/]: {sum(len(d.sentences) for d in docs)} sentences in {len(docs)} documents -> "
-        f"train {len(train_docs)} / dev {len(dev_docs)} / test {len(test_docs)} documents (split by {cfg.split_by})"
+        f"train {len(train_docs)} / dev {len(dev_docs)} / test {len(test_docs)} documents"
+        + (f" / own held out {len(own_test)}" if own_test else "") + f" (held out: {cfg.held_out})"
     )
     base = load_base(cfg.base_encoder)
     spec = ModelSpec(
         labels=labels, base_encoder=cfg.base_encoder, base_fingerprint=base.fingerprint,
         text_prefix=cfg.text_prefix, max_length=cfg.max_length, context_window=cfg.context_window,
         position_features=cfg.position_features, lora=cfg.lora.model_dump(), head=cfg.head.model_dump(),
-    )
+    )  # the sequence layer is added after the encoder has trained (fit_sequence)
     model = MarkerModel(base, spec)
     model.autocast_bf16 = cfg.bf16 and bf16_supported()
     lora_params = [p for n, p in model.named_parameters() if p.requires_grad and "lora_" in n]
@@ -149,9 +179,10 @@ def train(cfg: TrainConfig, console: Console | None = None, replace: bool = Fals
     if not model.fine_tuned:
         console.print("[bold]encoder frozen[/] (lora rank 0): embedding every sentence once")
     # A frozen encoder's table of embeddings serves training and the dev and test predictions.
-    frozen = None if model.fine_tuned else _frozen_encoder(model, train_docs + dev_docs + test_docs, cfg.batch_sentences)
+    frozen = None if model.fine_tuned else _frozen_encoder(model, train_docs + dev_docs + test_docs + own_test, cfg.batch_sentences)
     encode = frozen or _live_encoder(model)
-    chunks = _chunks(train_docs, cfg.chunk_sentences)
+    rng = random.Random(cfg.seed)
+    chunks = _chunks(train_docs, cfg.chunk_sentences, cfg.max_chunks_per_doc, rng)
     per_step = max(1, cfg.batch_sentences // cfg.chunk_sentences)
     steps_per_epoch = (len(chunks) + per_step - 1) // per_step
     total = steps_per_epoch * cfg.epochs if not cfg.max_steps else min(cfg.max_steps, steps_per_epoch * cfg.epochs)
@@ -159,7 +190,6 @@ def train(cfg: TrainConfig, console: Console | None = None, replace: bool = Fals
     scheduler = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup)))
     )
-    rng = random.Random(cfg.seed)
     best = {"macro_f1": -1.0, "epoch": 0, "state": model.trainable_state()}
     history, step, stale = [], 0, 0
     started = time.time()
@@ -167,12 +197,14 @@ def train(cfg: TrainConfig, console: Console | None = None, replace: bool = Fals
     with _progress(console) as progress:
         task = progress.add_task("training", total=total, status="")
         for epoch in range(1, cfg.epochs + 1):
+            if epoch > 1 and cfg.max_chunks_per_doc:
+                chunks = _chunks(train_docs, cfg.chunk_sentences, cfg.max_chunks_per_doc, rng)
             rng.shuffle(chunks)
             running = []
             for i in range(0, len(chunks), per_step):
                 if step >= total:
                     break
-                loss = _batch_loss(model, encode, train_docs, chunks[i : i + per_step], labels)
+                loss = _batch_loss(model, encode, train_docs, chunks[i : i + per_step], labels, cfg.source_weights)
                 optimizer.zero_grad()
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(lora_params + head_params, 1.0)
@@ -197,7 +229,10 @@ def train(cfg: TrainConfig, console: Console | None = None, replace: bool = Fals
             if step >= total or (dev_docs and stale >= cfg.patience):
                 break
     model.load_state_dict(best["state"], strict=False)
-    metrics: dict[str, Any] = {"history": history, "best_epoch": best["epoch"], "train_seconds": round(time.time() - started, 1)}
+    metrics: dict[str, Any] = {"history": history, "best_epoch": best["epoch"]}
+    if cfg.sequence.enabled and dev_docs:
+        metrics["sequence"] = fit_sequence(model, train_docs, dev_docs, cfg, console, frozen)
+    metrics["train_seconds"] = round(time.time() - started, 1)
     if dev_docs:
         y_dev, p_dev, langs = _predict(model, dev_docs, frozen)
         spec.calibration = fit_platt(y_dev, p_dev)
@@ -207,9 +242,14 @@ def train(cfg: TrainConfig, console: Console | None = None, replace: bool = Fals
     if test_docs:
         y_test, p_test, langs = _predict(model, test_docs, frozen)
         metrics["test"] = evaluate(y_test, p_test >= np.array(spec.thresholds), labels, langs, p_test)
+    if own_test:
+        y_own, p_own, langs = _predict(model, own_test, frozen)
+        metrics["own_test"] = evaluate(y_own, p_own >= np.array(spec.thresholds), labels, langs, p_own)
     metrics["split"] = {
-        "by": cfg.split_by, "seed": cfg.seed,
-        "documents": {"train": len(train_docs), "dev": len(dev_docs), "test": len(test_docs)},
+        "by": "site" if cfg.held_out == "real" and any(d.real for d in docs) else cfg.split_by, "seed": cfg.seed,
+        "held_out": cfg.held_out, "train_sources": cfg.train_sources,
+        "documents": {"train": len(train_docs), "dev": len(dev_docs), "test": len(test_docs), "own_test": len(own_test)},
+        "own_test_doc_ids": [d.doc_id for d in own_test],
         "test_doc_ids": [d.doc_id for d in test_docs],
         "dev_doc_ids": [d.doc_id for d in dev_docs],
     }

@@ -33,6 +33,8 @@ TRAIN_CORPORA = (
     "trafilatura_eval", "readability_test_pages", "postlight_parser_fixtures", "article_extraction_benchmark",
     "kremlin_en_pages", "newsagendas", "ud_news_docs", "gum_wikinews", "norec_fine_reviews",
 )
+# Research-only corpora: annotated to measure the model, never to train it.
+EVAL_CORPORA = ("semeval2023_task3", "ru_state_media_1tv_mfa")
 
 
 def doc_key(doc: str) -> str:
@@ -201,6 +203,66 @@ def _ud(root: Path, size: int = 25) -> Iterator[RealDocument]:
                     yield _text("ud_news_docs", doc, f"ud:{record['doc_id']}", "\n".join(paragraphs), {"lang": record.get("lang")})
 
 
+def _paragraph_docs(root: Path, pattern: str, corpus: str, site) -> Iterator[RealDocument]:
+    """UD-style ``{"doc_id", "paragraphs": [{"sents": [...]}]}`` records, a paragraph a line."""
+    for path in sorted(root.glob(pattern)):
+        with lzma.open(path, "rt", encoding="utf-8") as lines:
+            for line in lines:
+                record = json.loads(line)
+                text = "\n".join(" ".join(s["text"] for s in p["sents"]) for p in record["paragraphs"] if isinstance(p, dict))
+                meta = {"lang": record.get("lang")}
+                if record.get("meta", {}).get("sourceURL"):
+                    meta["url"] = record["meta"]["sourceURL"]
+                yield _text(corpus, str(record["doc_id"]), site(record), text, meta)
+
+
+def _gum(root: Path) -> Iterator[RealDocument]:
+    """The Wikinews genres of GUM (news and interviews): one site, wikinews.org."""
+    yield from _paragraph_docs(root, "gum_[ni][en]*.jsonl.xz", "gum_wikinews", lambda r: "wikinews.org")
+
+
+def _norec(root: Path) -> Iterator[RealDocument]:
+    """NoReC reviews: sentence ids are ``doc-paragraph-sentence``; the text is tokenised (spaces before punctuation).
+
+    The corpus names no newspaper per review, so each review is its own site.
+    """
+    for split in ("train", "dev", "test"):
+        with lzma.open(root / f"{split}.json.xz", "rt", encoding="utf-8") as handle:
+            sentences = json.load(handle)
+        reviews: dict[str, dict[str, list[str]]] = {}
+        for sent in sentences:
+            doc, paragraph, _ = sent["sent_id"].split("-")
+            reviews.setdefault(doc, {}).setdefault(paragraph, []).append(sent["text"])
+        for doc, paragraphs in reviews.items():
+            yield _text("norec_fine_reviews", doc, f"norec:{doc}", "\n".join(" ".join(p) for p in paragraphs.values()), {"lang": "nb"})
+
+
+def _semeval(root: Path) -> Iterator[RealDocument]:
+    """Dev articles of SemEval-2023 task 3 (eval only), whole; the corpus gives no urls."""
+    for folder in sorted(root.glob("*/dev-articles-subtask-3")):
+        lang = folder.parent.name
+        for path in sorted(folder.glob("*.txt")):
+            doc = f"{lang}/{path.stem}"
+            yield _text("semeval2023_task3", doc, f"semeval:{doc}", path.read_text(encoding="utf-8"), {})
+
+
+def _ru_state_media(root: Path) -> Iterator[RealDocument]:
+    """Channel One news (title and lead) and the Russian MFA's English Telegram posts (eval only)."""
+    import csv
+
+    for name in ("1tv_news_2014.csv.xz", "1tv_news_2022.csv.xz"):
+        with lzma.open(root / name, "rt", encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                text = f"{row.get('title') or ''}\n{row.get('content') or ''}".strip()
+                if text:
+                    yield _text("ru_state_media_1tv_mfa", row["url"], "1tv.ru", text, {"url": row["url"]})
+    with lzma.open(root / "mfa_telegram_en.csv.xz", "rt", encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if (row.get("text") or "").strip():
+                url = f"https://t.me/MFARussia/{row['message_id']}"
+                yield _text("ru_state_media_1tv_mfa", f"mfa/{row['message_id']}", "t.me/MFARussia", row["text"], {"url": url})
+
+
 READERS = {
     "trafilatura_eval": _trafilatura_eval,
     "readability_test_pages": _readability,
@@ -209,6 +271,10 @@ READERS = {
     "kremlin_en_pages": _kremlin,
     "newsagendas": _newsagendas,
     "ud_news_docs": _ud,
+    "gum_wikinews": _gum,
+    "norec_fine_reviews": _norec,
+    "semeval2023_task3": _semeval,
+    "ru_state_media_1tv_mfa": _ru_state_media,
 }
 
 
@@ -225,9 +291,10 @@ def documents(data_dir: Path, corpus: str, wanted: set[str] | None = None) -> It
 
 
 def read_annotations(folder: Path) -> list[Annotation]:
-    """Every annotation under ``folder`` (``*.jsonl``, one document a line)."""
+    """Every annotation in ``folder`` (``*.jsonl`` under it, one document a line), or in one such file."""
     out = []
-    for path in sorted(Path(folder).rglob("*.jsonl")):
+    folder = Path(folder)
+    for path in [folder] if folder.is_file() else sorted(folder.rglob("*.jsonl")):
         for number, record, problem in read_jsonl(path):
             try:
                 if problem:
@@ -248,9 +315,12 @@ class Rebuilt:
     unannotated_units: int = 0  # units the pipeline produces that the annotation does not cover
 
 
-def rebuild(data_dir: Path, annotations: list[Annotation], use: str = "train") -> Rebuilt:
-    """The labeled units of ``annotations``, rebuilt from ``data_dir`` through the text pipeline."""
-    from propmark.pipeline import units
+def rebuild(data_dir: Path, annotations: list[Annotation]) -> Rebuilt:
+    """The labeled units of ``annotations``, rebuilt from ``data_dir`` through the text pipeline.
+
+    Each record says whether its corpus may train (``use``: ``train`` or ``eval-only``).
+    """
+    from propmark.pipeline import unit_layouts, units
 
     by_corpus: dict[str, dict[str, Annotation]] = {}
     for ann in annotations:
@@ -266,9 +336,35 @@ def rebuild(data_dir: Path, annotations: list[Annotation], use: str = "train") -
             out.stale_keys += len(set(ann.units) - set(keys))
             out.unannotated_units += sum(1 for k in keys if k not in ann.units)
             out.documents += 1
-            for seg, key in zip(segments, keys):
+            for seg, key, layout in zip(segments, keys, unit_layouts(doc.article, segments)):
                 if key in ann.units:
-                    out.records.append({"text": seg.text, "labels": ann.units[key], "doc_id": doc.key, "lang": lang,
-                                        "outlet": doc.site, "corpus": corpus, "use": use})
+                    out.records.append({"text": seg.text, "labels": ann.units[key], "doc_id": doc.key, "lang": lang, "layout": layout,
+                                        "outlet": doc.site, "corpus": corpus,
+                                        "use": "eval-only" if corpus in EVAL_CORPORA else "train"})
         out.missing_documents += [f"{corpus}/{d}" for d in sorted(set(wanted) - found)]
     return out
+
+
+def agreement(first: list[Annotation], second: list[Annotation], labels: list[str]) -> dict:
+    """Per-label F1 of one annotation against another on the units both decided (F1 is symmetric).
+
+    This is the ceiling the model is measured against: two readers of the same documents
+    under the same guide, the second blind to the first.
+    """
+    a_docs = {(a.corpus, a.doc): a.units for a in first}
+    b_docs = {(b.corpus, b.doc): b.units for b in second}
+    shared = sorted(set(a_docs) & set(b_docs))
+    rows = {}
+    for label in labels:
+        tp = fp = fn = 0
+        for key in shared:
+            a, b = a_docs[key], b_docs[key]
+            for unit in set(a) & set(b):
+                x, y = label in a[unit], label in b[unit]
+                tp += x and y
+                fp += y and not x
+                fn += x and not y
+        rows[label] = {"both": tp, "only_first": fn, "only_second": fp, "f1": round(2 * tp / (2 * tp + fp + fn), 3) if tp + fp + fn else None}
+    f1s = [r["f1"] for r in rows.values() if r["f1"] is not None]
+    return {"documents": len(shared), "units": sum(len(set(a_docs[k]) & set(b_docs[k])) for k in shared), "labels": rows,
+            "macro_f1": round(sum(f1s) / len(f1s), 3) if f1s else None}
