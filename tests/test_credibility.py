@@ -103,7 +103,7 @@ def test_fit_learns_the_direction_of_a_signal_and_measures_held_out_articles() -
 
 
 def test_marker_count_counts_flagged_marker_sentences_not_boilerplate() -> None:
-    assert marker_count(_article()) == 4
+    assert marker_count(_result(_article())) == 4
 
 
 def test_newsagendas_reader_keeps_scored_articles_with_their_split(tmp_path: Path) -> None:

@@ -17,6 +17,8 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from propmark.result import Result
+
 from propmark.markers.calibration import bin_index, expected_calibration_error
 from propmark.config import load_config
 from propmark.credibility.datasets import LabeledArticle
@@ -37,11 +39,11 @@ class Row:
     split: str
 
 
-def marker_count(result: dict) -> int:
-    return sum(1 for s in result["sentences"] if set(s["labels"]) & set(MARKERS_COUNTED))
+def marker_count(result: Result) -> int:
+    return sum(1 for s in result.sentences if set(s.labels) & set(MARKERS_COUNTED))
 
 
-def rows_from(results: Sequence[dict], labeled: Sequence[LabeledArticle]) -> list[Row]:
+def rows_from(results: Sequence[Result], labeled: Sequence[LabeledArticle]) -> list[Row]:
     names = feature_names()
     rows = []
     for result, item in zip(results, labeled):
