@@ -458,12 +458,12 @@ def write_docs(path: Path, docs: Sequence[Document]) -> Path:
 
 
 def credibility_section(model_dir: Path) -> list[str]:
-    """Section 5 from the fitted credibility model's own record (`propmark fit-credibility` measures it)."""
+    """Section 6 from the fitted credibility model's own record (`propmark fit-credibility` measures it)."""
     from propmark.credibility.model import FILE, CredibilityModel
 
     model = CredibilityModel.read(model_dir / FILE)
     info = model.info
-    lines = ["## 5. Article credibility (P(low), held-out articles)", "",
+    lines = ["## 6. Article credibility (P(low), held-out articles)", "",
              f"`propmark fit-credibility --newsagendas ../shared/data/newsagendas`: a logistic regression over marker features "
              f"and the outlet list, fitted on {', '.join(f'{n} {c}' for c, n in info['train_articles'].items())} training articles (C = {info['C']}). Target: {info['target']}. "
              "Own test = the marker model's held-out outlets; newsagendas test = its own test split (English, not trained on). "

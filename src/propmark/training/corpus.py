@@ -121,7 +121,7 @@ def to_documents(records: Dataset) -> list[Document]:
         if doc_id is not None and current is not None and current.doc_id == doc_id:
             current.sentences.append(row["text"])
             current.labels.append(row["labels"])
-            current.layouts.append(json.loads(row["layout"]) if row["layout"] else None)
+            current.layouts.append(json.loads(row["layout"]) if row.get("layout") else None)
             continue
         if doc_id is not None and doc_id in closed:
             raise DataError(
@@ -136,8 +136,8 @@ def to_documents(records: Dataset) -> list[Document]:
             outlet=row["outlet"],
             use=row["use"],
             annotated=row["annotated"],
-            corpus=row["corpus"],
-            layouts=[json.loads(row["layout"]) if row["layout"] else None],
+            corpus=row.get("corpus"),
+            layouts=[json.loads(row["layout"]) if row.get("layout") else None],
         )
         closed[current.doc_id] = row["source"]
         docs.append(current)
