@@ -416,7 +416,7 @@ def ablation_section(real_file: Path, labels: Sequence[Path], own: Sequence[Path
              f"same real test split ({len(splits.test)} documents, {sum(len(d.sentences) for d in splits.test):,} units, "
              "sites never trained on); dev chose each one's epoch, thresholds and calibration. None has the page layer "
              "(`sequence: {enabled: false}`): these rows compare what trains the encoder and head; EVAL.md section 1 "
-             "shows the shipped model with and without its layer.", "",
+             "shows the shipped model with and without its layer, where it has one.", "",
              "| variant | test macro F1 | " + " | ".join(f"{short_label(x)} F1" for x in LABELS) + " | dev macro F1 |",
              "|---|---:|" + "---:|" * len(LABELS) + "---:|"]
     for title, scorer in rows:
