@@ -41,6 +41,12 @@ class Document:
         """A fully annotated real document (``propmark import real``), not own text or a partial import."""
         return self.corpus is not None and self.annotated is None
 
+    def loss_weights(self, labels: Sequence[str], source_weights: dict[str, float]) -> list[float]:
+        """Per label, the weight of this document's units in the loss: its source's weight where its
+        annotation speaks for the label (imported corpora speak for some only), else 0."""
+        weight = source_weights["real" if self.real else "own"]
+        return [weight if self.annotated is None or name in self.annotated else 0.0 for name in labels]
+
 
 def data_files(paths: Iterable[Path]) -> list[Path]:
     """Expand folders to their ``*.jsonl`` files (sorted, so runs are reproducible)."""

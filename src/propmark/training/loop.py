@@ -93,12 +93,6 @@ def _frozen_encoder(model: MarkerModel, docs: list[Document], batch_size: int) -
     return lambda texts: table[[row[t] for t in texts]]
 
 
-def _label_mask(doc: Document, labels: list[str], n: int) -> torch.Tensor:
-    """1 where the document's annotation speaks for the label (imported corpora speak for some only)."""
-    known = [1.0 if doc.annotated is None or name in doc.annotated else 0.0 for name in labels]
-    return torch.tensor(known).expand(n, -1)
-
-
 def _batch_loss(model: MarkerModel, encode: Encode, docs: list[Document], chunks: list[tuple[int, int, int]], labels: list[str],
                 weights: dict[str, float]) -> torch.Tensor:
     """Encode each chunk with ``context_window`` extra sentences on each side; loss on the chunk only."""
@@ -115,7 +109,7 @@ def _batch_loss(model: MarkerModel, encode: Encode, docs: list[Document], chunks
         index_rows.append(torch.where(nbr < 0, nbr, nbr + base))
         position_rows.append(position_features(n, [len(t) for t in doc.sentences])[start:end])
         targets.append(torch.from_numpy(label_matrix(doc.labels[start:end], labels)).float())
-        masks.append(_label_mask(doc, labels, end - start) * weights["real" if doc.real else "own"])
+        masks.append(torch.tensor(doc.loss_weights(labels, weights)).expand(end - start, -1))
     logits = model.classify(encode(texts), torch.cat(index_rows), torch.cat(position_rows))
     mask = torch.cat(masks)
     losses = torch.nn.functional.binary_cross_entropy_with_logits(logits, torch.cat(targets), reduction="none")

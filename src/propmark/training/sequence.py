@@ -48,11 +48,8 @@ def _dev_macro(model: MarkerModel, feats, y: np.ndarray, langs: list[str], use_l
 
 
 def fit_sequence(model: MarkerModel, train_docs: list[Document], dev_docs: list[Document], cfg: TrainConfig,
-                 console: Console, encode=None, judge: bool = True) -> dict:
-    """Add, train and judge the sequence layer; the model keeps it only when its dev macro F1 is higher.
-
-    ``judge=False`` keeps it regardless (the ablation measures it either way).
-    """
+                 console: Console, encode=None) -> dict:
+    """Add, train and judge the sequence layer; the model keeps it only when its dev macro F1 is higher."""
     settings = cfg.sequence
     torch.manual_seed(cfg.seed)
     train_feats = _features(model, train_docs, encode, cfg.batch_sentences)
@@ -61,8 +58,7 @@ def fit_sequence(model: MarkerModel, train_docs: list[Document], dev_docs: list[
     y_dev = label_matrix([lab for d in dev_docs for lab in d.labels], labels)
     langs = [d.lang for d in dev_docs for _ in d.sentences]
     targets = [torch.from_numpy(label_matrix(d.labels, labels)).float() for d in train_docs]
-    masks = [torch.tensor([1.0 if d.annotated is None or x in d.annotated else 0.0 for x in labels]).expand(len(d.sentences), -1)
-             * cfg.source_weights["real" if d.real else "own"] for d in train_docs]
+    masks = [torch.tensor(d.loss_weights(labels, cfg.source_weights)).expand(len(d.sentences), -1) for d in train_docs]
     layer = model.add_sequence(settings.model_dump(include={"hidden", "project", "dropout", "layout"}))
     without = _dev_macro(model, dev_feats, y_dev, langs, use_layer=False)
     optimizer = torch.optim.AdamW(layer.parameters(), lr=settings.lr, weight_decay=cfg.weight_decay)
@@ -89,7 +85,7 @@ def fit_sequence(model: MarkerModel, train_docs: list[Document], dev_docs: list[
             if stale >= settings.patience:
                 break
     layer.load_state_dict(best_state)
-    kept = best > without or not judge
+    kept = best > without
     console.print(f"sequence layer: dev macro-F1 {best:.3f} with it, {without:.3f} without -> {'kept' if kept else 'dropped'}")
     if not kept:
         model.drop_sequence()
