@@ -14,6 +14,9 @@ peak memory is its own:
   shipped   the `propmark score` path: run_batch over the journal with Predictor.load()
             (merged adapters, defaults/batch.yaml precision, cross-article batches sorted by
             length, repeated sentences encoded once).
+  ray       (--ray) `propmark score --engine ray` on a local Ray instance with one actor per
+            core (one torch thread each), the same corpus cut into blocks of 64 articles;
+            its time includes starting the actors and loading a model in each, not ray.init.
 
 Prints sentences/s, articles/s and peak RSS for both and their ratio; with --scale it also runs
 the shipped path on a larger corpus to show throughput and memory stay flat.
@@ -92,8 +95,29 @@ def shipped(corpus: Path, model_dir: Path, precision: str | None = None) -> dict
             "precision": predictor.model.precision}
 
 
+def ray_engine(corpus: Path, model_dir: Path) -> dict:
+    import os
+
+    import pyarrow.parquet as pq
+    import ray
+
+    from propmark.raydata import score_ray
+
+    cores = os.cpu_count() or 1
+    ray.init(num_cpus=cores, include_dashboard=False, log_to_driver=False, configure_logging=False)
+    out = corpus.with_name("ray-out")
+    started = time.perf_counter()
+    summary = score_ray([str(corpus)], str(out), model=str(model_dir), actors=cores)
+    seconds = time.perf_counter() - started
+    sentences = sum(len(s) for path in out.glob("block-*.parquet") for s in pq.read_table(path, columns=["sentences"]).column(0).to_pylist())
+    return {"articles": summary.results, "sentences": sentences, "seconds": seconds, "actors": cores}
+
+
 def worker(mode: str, corpus: Path, model_dir: Path) -> None:
-    result = baseline(corpus, model_dir) if mode == "baseline" else shipped(corpus, model_dir, "fp32" if mode == "shipped-fp32" else None)
+    if mode == "ray":
+        result = ray_engine(corpus, model_dir)
+    else:
+        result = baseline(corpus, model_dir) if mode == "baseline" else shipped(corpus, model_dir, "fp32" if mode == "shipped-fp32" else None)
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
 
@@ -119,7 +143,8 @@ def main() -> None:
     parser.add_argument("--model", type=Path, default=default_model_dir())
     parser.add_argument("--unique-lines", action="store_true", help="make every line unique (no repeated boilerplate: the worst case)")
     parser.add_argument("--levers", action="store_true", help="also run the shipped path in fp32 (separates precision from batching)")
-    parser.add_argument("--worker", choices=["baseline", "shipped", "shipped-fp32"], help=argparse.SUPPRESS)
+    parser.add_argument("--ray", action="store_true", help="also run the Ray engine on a local instance (one actor per core)")
+    parser.add_argument("--worker", choices=["baseline", "shipped", "shipped-fp32", "ray"], help=argparse.SUPPRESS)
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -135,6 +160,11 @@ def main() -> None:
         print(row(f"propmark score ({ship['precision']})", ship))
         if args.levers:
             print(row("propmark score (fp32)", measure("shipped-fp32", corpus, args.model)))
+        if args.ray:
+            rayed = measure("ray", corpus, args.model)
+            print(row(f"--engine ray ({rayed['actors']} actors)", rayed) + "  (driver only: each actor is its own process)")
+            print(f"ray per actor: {rayed['sentences_per_s'] / rayed['actors']:.1f} sentences/s; "
+                  f"against one process: {rayed['sentences_per_s'] / ship['sentences_per_s']:.2f}x")
         print(f"speed-up: {ship['sentences_per_s'] / base['sentences_per_s']:.2f}x sentences/s")
         if args.scale:
             big = Path(tmp) / f"corpus-{args.scale}.jsonl"

@@ -19,6 +19,7 @@ import hashlib
 import json
 import random
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,7 +31,8 @@ from datasets import Dataset
 from rich.console import Console
 
 from propmark.cli.console import short_label
-from propmark.io.files import write_text
+from propmark.io.files import read_jsonl, write_text
+from propmark.result import Result
 from propmark.training.baselines import make_baseline
 from propmark.config import cache_dir, default_model_dir, label_names
 from propmark.config.schemas import TrainConfig
@@ -457,30 +459,114 @@ def write_docs(path: Path, docs: Sequence[Document]) -> Path:
     return path
 
 
-def credibility_section(model_dir: Path) -> list[str]:
-    """Section 6 from the fitted credibility model's own record (`propmark fit-credibility` measures it)."""
+def mbfc_facts(data_dir: Path) -> dict[str, str]:
+    """MBFC factuality per outlet key (Baly et al.'s two corpora, acl2020 first): eval only, never fitted on."""
+    import csv
+
+    from propmark.credibility.domains import outlet_key
+
+    facts: dict[str, str] = {}
+    for name in ("emnlp18_corpus.tsv", "acl2020_corpus.tsv"):
+        path = data_dir / "source_lists" / "mbfc_baly" / name
+        if path.is_file():
+            with path.open(encoding="utf-8", newline="") as handle:
+                for row in csv.DictReader(handle, delimiter="\t"):
+                    key = outlet_key(row.get("source_url_normalized") or row["source_url"])
+                    if key and row.get("fact") in ("low", "mixed", "high"):
+                        facts[key] = row["fact"]
+    return facts
+
+
+def _auc_cell(y: list[bool], p: list[float], groups: list[str]) -> str:
+    from propmark.credibility.fit import bootstrap_auroc
+
+    auc = bootstrap_auroc(np.array(y, dtype=float), np.array(p), groups, 1000, 13)
+    return "n/a" if auc is None else f"{auc[0]:.3f} [{auc[1]:.2f}, {auc[2]:.2f}]"
+
+
+def outlet_rows(model, data_dir: Path) -> list[str]:
+    """Outlet level against MBFC: the list prior alone, the pooled content of the outlet's real pages, and both."""
+    from propmark.credibility.outlets import identify
+    from propmark.credibility.pooling import OutletEstimate
+    from propmark.credibility.prior import prior_for
+
+    facts = mbfc_facts(data_dir)
+    if not facts:
+        return ["MBFC factuality (`source_lists/mbfc_baly`) not found: no outlet-level rows.", ""]
+    priors = {key: prior_for(m.outlet if (m := identify({"url": key}, {})) else None) for key in facts}
+    readings = model.info.get("outlet_readings", {})
+    lines = [f"Outlet level against MBFC factuality ({len(facts):,} outlets of Baly et al.'s corpora, eval only: nothing was "
+             "fitted on it). Target: MBFC rates the outlet's factual reporting low (or, second column, not high). Prior = "
+             "P(low) from the open lists (hand-set per type, never fitted); content = the outlet's annotated real pages "
+             "pooled (unlisted prior); both = the list prior updated with those pages. 95% bootstrap intervals by outlet.", "",
+             "| outlets | n | low | prior: low vs rest | prior: not high vs high |", "|---|---:|---:|---:|---:|"]
+    for title, keys in (("listed in ASD or FakeNewsCorpus", [k for k in facts if priors[k].listed]), ("all", list(facts))):
+        y_low = [facts[k] == "low" for k in keys]
+        y_nh = [facts[k] != "high" for k in keys]
+        p = [priors[k].mean for k in keys]
+        lines.append(f"| {title} | {len(keys)} | {sum(y_low)} | {_auc_cell(y_low, p, keys)} | {_auc_cell(y_nh, p, keys)} |")
+    scored = [k for k in facts if k in readings]
+    lines += ["", f"{len(scored)} MBFC outlets have annotated real pages ({sum(readings[k][0] for k in scored)} pages):", "",
+              "| evidence | not high vs high | low vs rest |", "|---|---:|---:|"]
+    for title, pooled in (("prior only", lambda k: priors[k].mean),
+                          ("content only", lambda k: OutletEstimate(prior_for(None), model.sigma, *readings[k]).mean),
+                          ("both", lambda k: OutletEstimate(priors[k], model.sigma, *readings[k]).mean)):
+        p = [pooled(k) for k in scored]
+        lines.append(f"| {title} | {_auc_cell([facts[k] != 'high' for k in scored], p, scored)} | "
+                     f"{_auc_cell([facts[k] == 'low' for k in scored], p, scored)} |")
+    return lines + [""]
+
+
+def seed_rows(model_dir: Path) -> list[str]:
+    """The five seed articles, scored as a user would (`propmark score seeds --meta training/seeds-meta.csv`)."""
+    from propmark.batch import score_paths
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "seeds.jsonl"
+        score_paths([REPO / "seeds"], out, model=model_dir, meta=REPO / "training" / "seeds-meta.csv")
+        results = [Result.from_dict(record) for _, record, _ in read_jsonl(out)]
+    lines = ["The seeds (`propmark score seeds --meta training/seeds-meta.csv`, outlets from the sidecar):", "",
+             "| seed | outlet | credibility | band | 95% interval | prior | strongest reason |", "|---|---|---:|---|---|---|---|"]
+    for r in sorted(results, key=lambda r: r.id):
+        cred = r.credibility
+        ev = cred.evidence or {}
+        reason = cred.reasons[0] if cred.reasons else None
+        lines.append(f"| {Path(r.id).stem[:3]} | {r.meta_text('outlet') or '–'} | {cred.score:.2f} | {cred.band} | "
+                     f"{ev['interval'][0]:.2f}-{ev['interval'][1]:.2f} | {ev['prior']['basis']} | "
+                     f"{f'{reason.feature} {reason.effect:+.2f}' if reason else '–'} |")
+    return lines + [""]
+
+
+def credibility_section(model_dir: Path, data_dir: Path) -> list[str]:
+    """Section 6: the fitted model's own record (`propmark fit-credibility` measures it), MBFC outlet rows, the seeds."""
     from propmark.credibility.model import FILE, CredibilityModel
 
     model = CredibilityModel.read(model_dir / FILE)
     info = model.info
-    lines = ["## 6. Article credibility (P(low), held-out articles)", "",
-             f"`propmark fit-credibility --newsagendas ../shared/data/newsagendas`: a logistic regression over marker features "
-             f"and the outlet list, fitted on {', '.join(f'{n} {c}' for c, n in info['train_articles'].items())} training articles (C = {info['C']}). Target: {info['target']}. "
-             "Own test = the marker model's held-out outlets; newsagendas test = its own test split (English, not trained on). "
-             "Baseline: the plain count of sentences flagged appeal, unsourced or state-media (a one-feature logistic regression "
-             "for its calibration).", "",
-             "| test set | articles | low | AUROC | Brier | ECE | count AUROC | count Brier | count ECE |", "|---|---|---|---|---|---|---|---|---|"]
-    for name, m in info["evaluation"].items():
-        title = "own train, 5-fold cross-validated" if name == "cross_validated_train" else f"{name} test"
-        ours, base = m["model"], m["marker_count"]
-        lines.append(f"| {title} | {ours['articles']} | {ours['low']} | {ours['auroc']} | {ours['brier']} | {ours['ece']} | "
-                     f"{base['auroc']} | {base['brier']} | {base['ece']} |")
-    lines += ["", "Reliability on the own test articles (predicted P(low) vs observed share of low judgements):", "",
-              "| bin | articles | predicted | observed |", "|---|---|---|---|"]
-    lines += [f"| {r['bin']} | {r['articles']} | {r['predicted']} | {r['observed']} |" for r in info["evaluation"]["own"]["model"]["reliability"]]
-    lines += ["", "Weights (raw scale, as applied; standardised, to compare features):", "", "| feature | weight | standardised |", "|---|---|---|"]
-    lines += [f"| {f} | {w:+.4f} | {info['standardized_weights'][f]:+.3f} |" for f, w in zip(model.features, model.weights)]
-    lines += [f"| intercept | {model.intercept:+.4f} | |", ""]
+    lines = ["## 6. Credibility on real articles and outlets", "",
+             "`propmark import outlets ../shared/data/source_lists && propmark fit-credibility --newsagendas ../shared/data/newsagendas`. "
+             f"Content weights fitted on {', '.join(f'{n} {c}' for c, n in info['train_articles'].items())} training articles "
+             f"(C = {info['C']}); the real-page scale from {info['reference_pages']} annotated real pages of the marker model's "
+             f"train split. Target: {info['target']}. A feature gets a weight only where the 95% bootstrap interval of its "
+             "train AUROC is above 0.5 (resampled by outlet).", "",
+             "| feature | train AUROC [95%] | weight |", "|---|---:|---:|"]
+    for name, weight in zip(model.features, model.weights):
+        sig = info["feature_signal"][name]
+        lines.append(f"| {name} | {sig['auroc']} {sig['auroc_95']} | {f'{weight:+.3f}' if weight else '0 (no signal)'} |")
+    lines += ["", "Article level, held-out articles (content = the markers alone; prior = the outlet lists alone; both = "
+              "the score propmark reports; AUROC [95% bootstrap interval] and ECE of P(low)):", "",
+              "| test set | articles | low | content | content ECE | prior | both | both ECE | marker count |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for corpus, m in info["evaluation"].items():
+        c, pr, b = m["content"], m["prior"], m["both"]
+        cell = lambda x: "n/a" if x["auroc"] is None else f"{x['auroc']:.3f} {x['auroc_95']}"  # noqa: E731
+        lines.append(f"| {corpus} | {c['articles']} | {c['low']} | {cell(c)} | {c['ece']} | {cell(pr)} | {cell(b)} | {b['ece']} | "
+                     f"{m['marker_count']['auroc']} |")
+    lines += ["", "Per-feature AUROC on the held-out articles:", "", "| feature | " + " | ".join(info["evaluation"]) + " |",
+              "|---|" + "---:|" * len(info["evaluation"])]
+    for name in model.features:
+        lines.append(f"| {name} | " + " | ".join(str(m["feature_auroc"][name]) for m in info["evaluation"].values()) + " |")
+    lines += [""] + outlet_rows(model, data_dir) + seed_rows(model_dir)
     return lines
 
 
@@ -542,7 +628,7 @@ def main(
     sections += external_section(scorers, data_dir, cap)
     sections += ["## 5. Ablations", "", "Which sources train and what the page-structure layers add, on the same real test "
                  "split: [ABLATIONS.md](ABLATIONS.md) (`python scripts/eval_report.py --ablations`).", ""]
-    sections += credibility_section(model_dir)
+    sections += credibility_section(model_dir, data_dir)
     header = [
         "# propmark evaluation",
         "",

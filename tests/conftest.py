@@ -64,13 +64,30 @@ def tiny_model(tiny_encoder: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 
     from propmark.training.loop import train
 
-    from propmark.config import default_model_dir
     from propmark.markers import folder
 
     out = tmp_path_factory.mktemp("models") / "tiny"
     train(tiny_train_config(tiny_encoder, out), Console(quiet=True))
-    # Its credibility model: the shipped one's weights (its features are marker rates, so they
-    # apply to any marker model), sealed into the folder as `fit-credibility` would.
-    shipped = (default_model_dir() / folder.CREDIBILITY).read_text(encoding="utf-8")
-    folder.add_file(out, folder.CREDIBILITY, shipped)
+    # Its credibility model: hand-set weights on the real-page scale (the fit is tested on its
+    # own), sealed into the folder as `fit-credibility` would.
+    from propmark.credibility.features import feature_names
+    from propmark.credibility.model import CredibilityModel
+
+    names = feature_names()
+    weights = {"unsourced_per_1k_words": 0.4, "appeal_per_1k_words": 0.3, "state_media_notices": 0.5}
+    model = CredibilityModel(names, [weights.get(n, 0.0) for n in names], -1.1, {n: [0.5, 1.0] for n in names}, 1.5)
+    folder.add_file(out, folder.CREDIBILITY, model.to_json())
     return out
+
+
+@pytest.fixture(autouse=True)
+def only_hand_checked_outlets(monkeypatch: pytest.MonkeyPatch):
+    """Tests see the hand-checked outlet entries only, whatever list table this machine has built."""
+    from propmark.credibility import lists, outlets
+
+    monkeypatch.setattr(lists, "default_table", lambda: REPO / "tests" / "no-outlet-table.jsonl")
+    lists.load.cache_clear()
+    outlets.registry.cache_clear()
+    yield
+    lists.load.cache_clear()
+    outlets.registry.cache_clear()

@@ -158,3 +158,35 @@ def test_kill_at_any_moment_and_resume_gives_the_uninterrupted_output(tmp_path: 
     assert finished.returncode == 0, finished.stderr
     assert "already done" in finished.stderr
     assert part.read_bytes() == full.read_bytes()
+
+
+def test_shards_merge_into_the_file_one_run_writes(tmp_path: Path, tiny_model: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(11):
+        (src / f"a{i:02d}.txt").write_text(f"Artikel {i}: Experten zufolge steigt der Preis.\nAnzeige\n", encoding="utf-8")
+    (src / "broken.jsonl").write_text("{broken\n", encoding="utf-8")
+    config = tmp_path / "batch.yaml"
+    config.write_text("group_articles: 2\n", encoding="utf-8")
+    whole = tmp_path / "whole.jsonl"
+    assert run("score", src, "--model", tiny_model, "--out", whole, "--config", config).exit_code == 1  # the broken line
+    shards = [tmp_path / f"shard{k}.jsonl" for k in (1, 2, 3)]
+    for k, out in zip((3, 1, 2), [shards[2], shards[0], shards[1]]):
+        run("score", src, "--model", tiny_model, "--out", out, "--config", config, "--shard", f"{k}/3")
+    assert len(results(shards[0])) == 4 and len(results(shards[1])) == 4 and len(results(shards[2])) == 3
+    merged = tmp_path / "merged.jsonl"
+    result = run("merge", merged, *reversed(shards))
+    assert result.exit_code == 0, result.output
+    assert merged.read_bytes() == whole.read_bytes()
+    assert sum(1 for s in shards if s.with_name(s.stem + ".errors.jsonl").exists()) == 1  # each problem in one shard only
+    assert "broken" in merged.with_name("merged.errors.jsonl").read_text(encoding="utf-8")
+    missing = run("merge", tmp_path / "m2.jsonl", shards[0], shards[2])
+    assert missing.exit_code == 2 and "every shard 1..3" in missing.output
+    manifest = shards[1].with_name(shards[1].name + ".run.json")
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    del data["finished"]
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    unfinished = run("merge", tmp_path / "m3.jsonl", *shards)
+    assert unfinished.exit_code == 2 and "did not finish" in unfinished.output and "--resume" in unfinished.output
+    bad = run("score", src, "--model", tiny_model, "--out", tmp_path / "x.jsonl", "--shard", "4/3")
+    assert bad.exit_code == 2 and "between 1 and N" in bad.output

@@ -127,3 +127,59 @@ def test_eval_held_out_uses_only_the_recorded_test_documents(tiny_encoder: Path,
 def test_eval_held_out_without_recorded_split_is_an_error(tiny_model: Path) -> None:
     result = run("eval", TINY, "--model", tiny_model, "--held-out")
     assert result.exit_code == 2 and "held-out" in result.output
+
+
+def test_a_meta_sidecar_gives_text_files_their_url_and_outlet(articles: Path, tiny_model: Path, tmp_path: Path) -> None:
+    meta = tmp_path / "meta.csv"
+    meta.write_text("path,url,outlet\nin/a.txt,https://de.rt.com/a,\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    run("score", articles, "--model", tiny_model, "--out", out, "--meta", meta)
+    first = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
+    assert first["meta"]["url"] == "https://de.rt.com/a"
+    assert first["credibility"]["outlet"]["name"] == "RT" and first["credibility"]["band"] in ("mixed", "low")
+    meta.write_text("path,url\nin/missing.txt,https://x.example/\n", encoding="utf-8")
+    result = run("score", articles, "--model", tiny_model, "--out", tmp_path / "o2.jsonl", "--meta", meta)
+    assert result.exit_code == 2 and "no such file" in result.output and "Traceback" not in result.output
+
+
+def test_check_takes_a_url_and_shows_the_outlet_facts_apart_from_the_score(tiny_model: Path, tmp_path: Path) -> None:
+    page = tmp_path / "p.txt"
+    page.write_text("Das Kabinett hat das Gesetz verabschiedet.\n", encoding="utf-8")
+    result = run("check", page, "--model", tiny_model, "--url", "https://www.nrk.no/a")
+    assert result.exit_code == 0, result.output
+    assert "outlet: NRK" in result.output and "ASD ISM, not state-controlled" in result.output and "95% interval" in result.output
+
+
+def test_outlet_lookup_and_table_import(tmp_path: Path) -> None:
+    result = run("outlet", "https://de.rt.com/x")
+    assert result.exit_code == 0 and "outlet: RT" in result.output and "state-controlled" in result.output and "prior: P(low)" in result.output
+    unlisted = run("outlet", "example-paper.de")
+    assert "on no outlet list" in unlisted.output and "unlisted outlet" in unlisted.output
+    missing = run("import", "outlets", tmp_path)
+    assert missing.exit_code == 2 and "State_Media_Matrix.csv" in missing.output
+
+
+def test_fit_credibility_seals_a_model_measured_on_held_out_articles(tiny_model: Path, tmp_path: Path) -> None:
+    import shutil
+
+    model = tmp_path / "model"
+    shutil.copytree(tiny_model, model)
+    texts = {True: "Experten zufolge soll alles anders sein. Teilen Sie diesen Artikel!", False: "Das Kabinett hat das Gesetz verabschiedet."}
+    lines = [{"id": str(i), "article-title": "Titel", "article-contents": texts[i % 2 == 0], "annotated-agenda-score": "5" if i % 2 == 0 else "1",
+              "split": "test" if i >= 30 else "dev", "weak-label-0": "bias" if i % 4 == 0 else ""} for i in range(40)]
+    (tmp_path / "newsagendas.jsonl").write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    real = tmp_path / "real.jsonl"
+    real.write_text("".join(json.dumps({"text": t, "labels": [], "doc_id": f"page/{i}", "lang": "de", "outlet": f"site{i}.de", "corpus": "c"}) + "\n"
+                            for i, t in enumerate(["Startseite", "Das Kabinett tagte.", "Anzeige"])), encoding="utf-8")
+    result = run("fit-credibility", "--model", model, "--newsagendas", tmp_path, "--real", real, "--labels", tmp_path / "none.jsonl")
+    assert result.exit_code == 2 and "no such labels file" in result.output
+    result = run("fit-credibility", "--model", model, "--newsagendas", tmp_path, "--real", real)
+    assert result.exit_code == 0, result.output
+    from propmark.credibility.model import CredibilityModel
+    from propmark.markers import folder
+
+    fitted = CredibilityModel.read(model / "credibility.json")
+    assert fitted.info["train_articles"] == {"newsagendas": 30} and fitted.info["reference_pages"] == 3
+    assert fitted.info["evaluation"]["newsagendas"]["content"]["articles"] == 10
+    assert "credibility.json" in folder.verify(model)  # sealed into the manifest
+    assert "held-out articles" in result.output

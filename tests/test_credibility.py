@@ -7,15 +7,18 @@ import numpy as np
 import pytest
 
 from propmark.credibility.datasets import newsagendas
-from propmark.credibility.features import feature_names
+from propmark.credibility.features import article_features, feature_names
 from propmark.credibility.fit import Row, fit, marker_count
 from propmark.credibility.model import CredibilityModel
+from propmark.credibility.pooling import OutletEstimate
+from propmark.credibility.prior import Prior, logit, prior_for
+from propmark.credibility.outlets import Outlet
 from propmark.errors import PropmarkError
 from propmark.result import Result
 
 
-def _sentence(text: str, labels: list[str]) -> dict:
-    return {"start": 0, "end": len(text), "text": text, "labels": labels, "scores": {}}
+def _sentence(text: str, labels: list[str], scores: dict | None = None) -> dict:
+    return {"start": 0, "end": len(text), "text": text, "labels": labels, "scores": scores or {}}
 
 
 def _result(record: dict) -> Result:
@@ -32,53 +35,91 @@ def _article(meta: dict | None = None) -> dict:
         "meta": meta or {},
         "sentences": [
             _sentence("Menü | Politik | Wirtschaft", ["boilerplate"]),
-            _sentence(f"Experten zufolge soll alles anders sein {words}.", ["unsourced_attribution"]),
-            _sentence(f"Der Minister sagte am Montag {words}.", []),
-            _sentence(f"Teilen Sie diesen Artikel jetzt {words}.", ["appeal"]),
+            _sentence(f"Experten zufolge soll alles anders sein {words}.", ["unsourced_attribution"], {"unsourced_attribution": 0.9}),
+            _sentence(f"Der Minister sagte am Montag {words}.", [], {"unsourced_attribution": 0.1}),
+            _sentence(f"Teilen Sie diesen Artikel jetzt {words}.", ["appeal"], {"appeal": 0.8}),
             _sentence("Unterstützen Sie uns mit einer Spende!", ["boilerplate", "appeal"]),
             _sentence("Durch die Sperrung von RT zielt die EU darauf ab, uns zum Schweigen zu bringen.", ["boilerplate", "state_media_disclaimer"]),
         ],
     }
 
 
-def _model(weights: list[float], intercept: float = -2.0) -> CredibilityModel:
-    return CredibilityModel(feature_names(), weights, intercept, {"high": 0.65, "mixed": 0.35, "low": 0.0})
+def _clean(meta: dict | None = None) -> dict:
+    return {"meta": meta or {}, "sentences": [_sentence("Der Rat stimmte am Dienstag mit 21 zu 8 Stimmen zu.", [])]}
 
 
-def test_score_is_one_minus_the_logistic_of_the_weighted_features() -> None:
-    model = _model([0.05, 0.05, 0.5, 0.3, 1.0, 1.0])
+def _model(weights: dict[str, float] | None = None, intercept: float = -1.0, sigma: float = 1.5) -> CredibilityModel:
+    names = feature_names()
+    weights = weights or {}
+    return CredibilityModel(names, [weights.get(n, 0.0) for n in names], intercept, {n: [0.0, 1.0] for n in names}, sigma)
+
+
+def test_features_are_marker_rates_and_mean_scores_of_the_body() -> None:
+    values, behind, outlet = article_features(_result(_article()))
+    rate = 1000 / (55 + 54 + 54)  # body words
+    assert values["unsourced_per_1k_words"] == pytest.approx(rate) and values["appeal_per_1k_words"] == pytest.approx(rate)
+    assert values["unsourced_mean_score"] == pytest.approx((0.9 + 0.1) / 3) and values["headline_appeal_score"] == 0.0
+    assert values["boilerplate_appeals"] == 1 and values["state_media_notices"] == 1 and values["boilerplate_share"] == pytest.approx(3 / 6)
+    assert behind["unsourced_per_1k_words"] == [1] and behind["boilerplate_appeals"] == [4] and behind["state_media_notices"] == [5]
+    assert outlet.outlet.name == "RT" and outlet.matched_by == "disclaimer"
+
+
+def test_score_pools_the_outlet_prior_with_the_content_log_odds() -> None:
+    model = _model({"unsourced_per_1k_words": 0.3, "state_media_notices": 0.5})
     result = _assess(model, _article())
-    rate = 1000 / (55 + 54 + 54)  # body words; one unsourced and one appeal in them
-    z = -2.0 + 0.05 * rate + 0.05 * rate + 0.5 * 1 + 0.3 * 1 + 1.0 * 3 / 6 + 1.0 * 1  # RT names itself in its notice
-    assert result["score"] == pytest.approx(1 - 1 / (1 + math.exp(-z)), abs=1e-4)
-    assert result["band"] == model.band(result["score"])
-    assert result["outlet"]["name"] == "RT" and result["outlet"]["matched_by"] == "disclaimer"
+    values = article_features(_result(_article()))[0]
+    content = -1.0 + 0.3 * math.log1p(values["unsourced_per_1k_words"]) + 0.5 * math.log1p(1.0)
+    prior = prior_for(Outlet("RT", "rt.com", "", "Russia", "SC", True, (), ()))  # named in its own notice
+    expected = OutletEstimate(prior, 1.5).add(content)
+    assert result["score"] == pytest.approx(expected.score, abs=1e-4)
+    assert result["evidence"]["content_log_odds"] == pytest.approx(content, abs=1e-4)
+    assert result["evidence"]["prior"]["basis"] == "ASD SC" and result["evidence"]["sd"] == pytest.approx(expected.sd, abs=1e-4)
 
 
-def test_reasons_name_their_sentences_and_their_effect_is_the_score_without_them() -> None:
-    model = _model([0.05, 0.05, 0.5, 0.3, 1.0, 1.0])
-    article = _article({"outlet": "Hanseatische Allgemeine"})
-    result = _assess(model, article)
+def test_reasons_lower_the_score_where_a_marker_is_above_a_typical_page_and_name_their_sentences() -> None:
+    model = _model({"unsourced_per_1k_words": 0.3, "appeal_per_1k_words": 0.2})
+    result = _assess(model, _article({"outlet": "Hanseatische Allgemeine"}))
     reasons = {r["feature"]: r for r in result["reasons"]}
-    assert reasons["unsourced_per_1k_words"]["sentences"] == [1]
-    assert reasons["appeal_per_1k_words"]["sentences"] == [3]
-    assert reasons["boilerplate_appeals"]["sentences"] == [4]
-    assert reasons["state_media_notices"]["sentences"] == [5]
-    without = dict(zip(model.features, [reasons[f]["value"] if f in reasons else 0.0 for f in model.features]))
-    without["appeal_per_1k_words"] = 0.0
-    assert reasons["appeal_per_1k_words"]["effect"] == pytest.approx(result["score"] - (1 - model.p_low(without)), abs=1e-3)
+    assert set(reasons) == {"unsourced_per_1k_words", "appeal_per_1k_words", "outlet_prior"}  # weight 0: never a reason
+    assert reasons["unsourced_per_1k_words"]["effect"] < 0 and reasons["unsourced_per_1k_words"]["sentences"] == [1]
+    assert reasons["outlet_prior"]["effect"] < 0  # RT's prior lowers it against an unlisted outlet's
     assert [r["effect"] for r in result["reasons"]] == sorted(r["effect"] for r in result["reasons"])
-    assert result["outlet"]["name"] == "RT"  # the outlet field is not listed, the notice is
+    # a marker rate below the reference mean raises the score, and says so
+    below = CredibilityModel(model.features, model.weights, model.intercept, {n: [5.0, 1.0] for n in model.features}, 1.5)
+    raised = {r["feature"]: r for r in _assess(below, _article())["reasons"]}
+    assert raised["unsourced_per_1k_words"]["effect"] > 0 and raised["unsourced_per_1k_words"]["log_odds"] < 0
 
 
-def test_an_article_without_markers_has_no_reasons() -> None:
-    clean = {"meta": {}, "sentences": [_sentence("Der Rat stimmte am Dienstag mit 21 zu 8 Stimmen zu.", [])]}
-    result = _assess(_model([0.1] * 6), clean)
-    assert result["reasons"] == [] and result["outlet"] is None and result["band"] == "high"
+def test_an_unlisted_outlet_with_one_clean_article_is_unrated_not_high() -> None:
+    model = _model(intercept=-3.0)
+    unlisted = _assess(model, _clean())
+    assert unlisted["score"] >= 0.65 and unlisted["band"] == "unrated" and unlisted["reasons"] == []
+    listed = _assess(model, _clean({"url": "https://www.nrk.no/x"}))  # ASD ISM: a listed, independent outlet
+    assert listed["band"] == "high" and listed["outlet"]["name"] == "NRK"
+    evidence_against = _assess(_model(intercept=1.0), _clean())
+    assert evidence_against["band"] in ("mixed", "low")  # content can always speak against
+
+
+def test_a_state_controlled_outlet_is_at_most_mixed_and_its_status_is_a_fact_beside_the_score() -> None:
+    result = _assess(_model(intercept=-6.0), _clean({"url": "https://de.rt.com/a"}))
+    assert result["score"] >= 0.65 and result["band"] == "mixed"
+    assert result["outlet"]["state_controlled"] and result["outlet"]["typology"] == "SC"
+
+
+def test_outlet_estimate_is_the_prior_without_articles_and_follows_many() -> None:
+    prior = Prior(logit(0.25), 1.75, "unlisted outlet", False)
+    estimate = OutletEstimate(prior, 1.5)
+    assert estimate.score == pytest.approx(0.75) and estimate.sd == pytest.approx(1.75)
+    for _ in range(50):
+        estimate.add(logit(0.8))
+    assert estimate.score == pytest.approx(0.2, abs=0.02) and estimate.sd < 0.25
+    low, high = estimate.interval()
+    assert low < estimate.score < high
+    assert OutletEstimate(Prior(0.0, 1.0, "x", True), 1.5).prior_worth == pytest.approx(2.25)
 
 
 def test_saved_model_reads_back_and_refuses_other_features(tmp_path: Path) -> None:
-    model = _model([0.1, 0.2, 0.3, 0.4, 0.5, 0.6])
+    model = _model({"appeal_mean_score": 0.4})
     (tmp_path / "credibility.json").write_text(model.to_json())
     assert CredibilityModel.read(tmp_path / "credibility.json") == model
     data = json.loads((tmp_path / "credibility.json").read_text())
@@ -86,29 +127,54 @@ def test_saved_model_reads_back_and_refuses_other_features(tmp_path: Path) -> No
     (tmp_path / "bad.json").write_text(json.dumps(data))
     with pytest.raises(PropmarkError, match="fitted on features"):
         CredibilityModel.read(tmp_path / "bad.json")
+    (tmp_path / "old.json").write_text(json.dumps({"features": model.features, "weights": model.weights, "intercept": 0, "bands": {}}))
+    with pytest.raises(PropmarkError, match="refit"):
+        CredibilityModel.read(tmp_path / "old.json")
 
 
-def test_fit_learns_the_direction_of_a_signal_and_measures_held_out_articles() -> None:
-    rng = np.random.default_rng(0)
+def _rows(n: int, signal: str, seed: int = 0) -> list[Row]:
+    rng = np.random.default_rng(seed)
     rows = []
-    for i in range(240):
+    names = feature_names()
+    for i in range(n):
         low = i % 3 == 0
-        x = rng.normal(0, 1, 6) + np.array([3.0 if low else 0.0, 0, 0, 0, 0, 0])
-        rows.append(Row(np.abs(x), int(low) * 3 + int(rng.integers(0, 3)), low, "own", "test" if i >= 180 else "train"))
-    model = fit(rows)
-    assert model.weights[0] > 0 and model.info["standardized_weights"]["unsourced_per_1k_words"] == max(model.info["standardized_weights"].values())
-    held_out = model.info["evaluation"]["own"]
-    assert held_out["model"]["articles"] == 60 and held_out["model"]["auroc"] > 0.9
-    assert 0 <= held_out["model"]["ece"] < 0.2 and held_out["marker_count"]["auroc"] is not None
+        values = {f: float(abs(rng.normal(1.0, 0.5))) for f in names}
+        values[signal] += 3.0 if low else 0.0
+        values["boilerplate_share"] = 0.5 + (-0.3 if low else 0.3) + float(rng.normal(0, 0.05))  # a real signal, but the wrong way
+        rows.append(Row(values, int(low) * 3, low, "newsagendas", "test" if i >= 0.75 * n else "train", f"outlet-{i % 40}",
+                        prior_for(None)))
+    return rows
+
+
+def test_fit_weights_only_features_that_rank_real_articles_and_measures_prior_content_and_both() -> None:
+    model = fit(_rows(400, "unsourced_mean_score"))
+    weights = dict(zip(model.features, model.weights))
+    assert weights["unsourced_mean_score"] > 0
+    assert weights["boilerplate_share"] == 0.0  # more furniture = more credible is not a reason to trust
+    assert sum(1 for w in weights.values() if w) <= 2  # noise features stay at 0 (their interval includes chance)
+    signal = model.info["feature_signal"]["unsourced_mean_score"]
+    assert signal["auroc"] > 0.9 and signal["auroc_95"][0] > 0.8
+    held_out = model.info["evaluation"]["newsagendas"]
+    assert held_out["content"]["articles"] == 100 and held_out["content"]["auroc"] > 0.9 and held_out["content"]["ece"] < 0.2
+    assert held_out["prior"]["auroc"] == pytest.approx(0.5)  # every row has the unlisted prior: no ranking
+    assert held_out["marker_count"]["auroc"] == 1.0
+    assert held_out["content"]["auroc_95"][0] <= held_out["content"]["auroc"] <= held_out["content"]["auroc_95"][1]
+
+
+def test_fit_refuses_training_articles_of_one_kind() -> None:
+    rows = [r for r in _rows(60, "appeal_mean_score") if not r.low]
+    with pytest.raises(Exception, match="both"):
+        fit(rows)
 
 
 def test_marker_count_counts_flagged_marker_sentences_not_boilerplate() -> None:
     assert marker_count(_result(_article())) == 4
 
 
-def test_newsagendas_reader_keeps_scored_articles_with_their_split(tmp_path: Path) -> None:
+def test_newsagendas_reader_keeps_scored_articles_their_split_and_their_source_types(tmp_path: Path) -> None:
     lines = [
-        {"id": "1", "article-title": "A title", "article-contents": "First para.</br></br>Second para.", "annotated-agenda-score": "5", "split": "dev"},
+        {"id": "1", "article-title": "A title", "article-contents": "First para.</br></br>Second para.", "annotated-agenda-score": "5",
+         "split": "dev", "weak-label-0": "conspiracy", "weak-label-1": "", "weak-label-2": ""},
         {"id": "2", "article-title": "B", "article-contents": "Text.", "annotated-agenda-score": "2", "split": "test"},
         {"id": "3", "article-title": "C", "article-contents": "Text.", "annotated-agenda-score": "no answer", "split": "full"},
     ]
@@ -116,3 +182,5 @@ def test_newsagendas_reader_keeps_scored_articles_with_their_split(tmp_path: Pat
     items = newsagendas(tmp_path)
     assert [(i.article.id, i.low, i.split) for i in items] == [("newsagendas-1", True, "train"), ("newsagendas-2", False, "test")]
     assert items[0].article.text == "A title\nFirst para.\nSecond para."
+    assert items[0].outlet.fnc_types == ("conspiracy",) and prior_for(items[0].outlet).basis == "FakeNewsCorpus 'conspiracy'"
+    assert items[1].outlet is None and not prior_for(items[1].outlet).listed

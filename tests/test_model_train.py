@@ -4,13 +4,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from rich.console import Console
 
 from propmark.markers import folder as model_io
 from propmark.config import label_names
 from propmark.training.corpus import load_documents
 from propmark.encoder import load_base
-from propmark.errors import ModelError
+from propmark.errors import ModelError, PropmarkError
 from propmark.markers.inference import document_probabilities
 from propmark.training.loop import train
 
@@ -104,3 +105,19 @@ def test_training_refuses_research_only_records(tiny_encoder: Path, tmp_path: Pa
     data.write_text(TINY.read_text(encoding="utf-8") + json.dumps({"text": "x", "labels": [], "doc_id": "ptc-1", "use": "eval-only"}) + "\n", encoding="utf-8")
     with pytest.raises(PropmarkError, match="research-only"):
         train(tiny_train_config(tiny_encoder, tmp_path / "m", data=[str(data)]), Console(quiet=True))
+
+
+def test_init_from_with_no_epochs_keeps_the_encoder_and_head_and_refits_the_rest(tiny_encoder: Path, tiny_model: Path, tmp_path: Path) -> None:
+    from safetensors.torch import load_file
+
+    out = tmp_path / "refit"
+    metrics = train(tiny_train_config(tiny_encoder, out, init_from=str(tiny_model), epochs=0, dev_fraction=0.3), Console(quiet=True))
+    before, after = load_file(str(tiny_model / "adapter.safetensors")), load_file(str(out / "adapter.safetensors"))
+    shared = [k for k in before if not k.startswith("sequence.")]
+    assert shared and all(torch.equal(before[k], after[k]) for k in shared)
+    assert metrics["history"] == [] and "dev" in metrics
+    assert json.loads((out / "config.json").read_text())["thresholds"]  # chosen again on this data's dev split
+    from propmark.training.loop import _start_from
+
+    with pytest.raises(PropmarkError, match="predicts"):
+        _start_from(tiny_model, load_base(str(tiny_encoder)), ["boilerplate"])

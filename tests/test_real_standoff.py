@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 
 from propmark.cli import app
 from propmark.pipeline import units
-from propmark.training.real import Annotation, documents, read_annotations, rebuild, site_of, unit_keys
+from propmark.credibility.domains import registered_domain
+from propmark.training.real import Annotation, documents, read_annotations, rebuild, unit_keys
 
 PAGE = ("<html><head><title>Stadtrat</title></head><body><nav><a href='/'>Startseite</a><a href='/p'>Politik</a></nav>"
         "<article><h1>Stadtrat beschließt Haushalt</h1><p>Der Stadtrat hat am Mittwoch den Haushalt beschlossen. "
@@ -38,9 +39,9 @@ def test_keys_hash_text_and_occurrence() -> None:
 
 
 def test_sites_are_registered_domains() -> None:
-    assert site_of("https://www.stadt-bote.de/x") == "stadt-bote.de"
-    assert site_of("https://news.bbc.co.uk/a") == "bbc.co.uk"
-    assert site_of("https://web.archive.org/web/20120611024252/http://www.he.xinhuanet.com/a.htm") == "xinhuanet.com"
+    assert registered_domain("https://www.stadt-bote.de/x") == "stadt-bote.de"
+    assert registered_domain("https://news.bbc.co.uk/a") == "bbc.co.uk"
+    assert registered_domain("https://web.archive.org/web/20120611024252/http://www.he.xinhuanet.com/a.htm") == "xinhuanet.com"
 
 
 def test_annotations_rebuild_through_the_pipeline_and_report_stale_keys(tmp_path: Path) -> None:

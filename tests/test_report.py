@@ -67,3 +67,27 @@ def test_bad_results_are_a_clear_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["report", str(tmp_path / "missing.jsonl"), "--out", str(tmp_path / "r")])
     assert result.exit_code == 2 and "no such results file" in result.output
     assert not (tmp_path / "r").exists()
+
+
+def test_the_outlet_table_pools_an_outlets_articles_with_its_prior(tmp_path: Path) -> None:
+    from propmark.credibility.prior import logit
+
+    def with_evidence(article_id: str, content_p: float) -> dict:
+        line = result_line(article_id, 0.5, "mixed", [("Experten zufolge ist alles anders.", ["unsourced_attribution"])],
+                           {"url": f"https://news.pooled-outlet.de/{article_id}"})
+        line["credibility"]["evidence"] = {"prior": {"p_low": 0.25, "sd": 1.75, "basis": "unlisted outlet", "listed": False},
+                                           "content_log_odds": logit(content_p), "sd": 1.1, "interval": [0.2, 0.8]}
+        return line
+
+    lines = [with_evidence(f"a{i}", 0.8) for i in range(6)] + [result_line("other", 0.9, "unrated", [("Der Rat tagte.", [])])]
+    path = tmp_path / "results.jsonl"
+    path.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    write_report(path, tmp_path / "report", LABELS, {})
+    index = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
+    row = index[index.index("<td>pooled-outlet.de</td>"):].split("</tr>")[0]  # keyed by registered domain
+    assert "<td class=\"num\">6</td>" in row and "unlisted outlet" in row
+    pooled = float(row.split('data-v="')[1].split('"')[0])
+    assert pooled < 0.4  # six articles at P(low) 0.8 outweigh the prior's 0.25
+    assert "unrated credibility" in index  # the band is counted on the overview
+    article = next((tmp_path / "report" / "articles").glob("*a0*")).read_text(encoding="utf-8")
+    assert "lowers credibility by 0.20" in article and "95% interval" in article

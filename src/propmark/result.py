@@ -42,10 +42,18 @@ class Reason:
 
 @dataclass
 class Credibility:
+    """``score`` is the best estimate (1 - P(low)); ``band`` may be "unrated" where the evidence is thin.
+
+    ``outlet`` holds the outlet's facts (typology, state control, list types): facts, kept
+    apart from the score. ``evidence`` holds the outlet prior, the content log-odds and the
+    posterior's spread, so an outlet's articles can be pooled later (``credibility.pooling``).
+    """
+
     score: float
     band: str
     reasons: list[Reason] = field(default_factory=list)
     outlet: dict | None = None
+    evidence: dict | None = None
 
 
 @dataclass
@@ -82,7 +90,8 @@ class Result:
             units = [Unit(**u) for u in data["sentences"]]
             cred = data.get("credibility")
             credibility = None if cred is None else Credibility(
-                float(cred["score"]), str(cred["band"]), [Reason(**r) for r in cred.get("reasons", [])], cred.get("outlet"))
+                float(cred["score"]), str(cred["band"]), [Reason(**r) for r in cred.get("reasons", [])], cred.get("outlet"),
+                cred.get("evidence"))
             meta = data.get("meta") or {}
             if not isinstance(meta, dict):
                 raise ValueError("meta is not an object")

@@ -15,6 +15,8 @@ def check(
     file: Path = typer.Argument(..., help="One article (.txt, .md or .html)."),
     model: Optional[Path] = ModelOpt,
     flagged_only: bool = typer.Option(False, "--flagged-only", help="Show only flagged sentences."),
+    url: Optional[str] = typer.Option(None, "--url", help="The article's url, for its outlet's facts and prior."),
+    outlet: Optional[str] = typer.Option(None, "--outlet", help="The article's outlet (a name or a domain), where there is no url."),
 ) -> None:
     """Show one article with its flagged sentences highlighted by label, with scores."""
     from propmark.cli.console import article_view, credibility_text, legend
@@ -29,6 +31,7 @@ def check(
         if len(items) != 1 or not isinstance(items[0], Article):  # e.g. a .jsonl with several articles
             reason = items[0].reason if items and not isinstance(items[0], Article) else "expected one article"
             raise PropmarkError(f"{file}: {reason}")
+        items[0].meta.update({k: v for k, v in (("url", url), ("outlet", outlet)) if v})
         predictor = Predictor.load(model)
         if predictor.credibility is None:
             warn(f"{predictor.model_dir} has no credibility model: markers only (run `propmark fit-credibility`)")

@@ -85,46 +85,42 @@ def article_view(result: Result, labels: Sequence[str], flagged_only: bool = Fal
     return lines
 
 
-def outlet_line(outlet: dict | None) -> str:
-    """One line of outlet facts, or why there are none."""
-    if outlet is None:
-        return "outlet: not on the outlet list (defaults/outlets.yaml)"
-    status = "state-controlled" if outlet["state_controlled"] else "editorially independent"
-    return (f"outlet: {outlet['name']} ({outlet['country']}; {outlet['owner']}; typology {outlet['typology']}, {status}; "
-            f"matched by {outlet['matched_by']} {outlet['evidence']!r}; sources: {', '.join(outlet['sources'])})")
-
-
 def credibility_text(result: Result) -> Text:
+    from propmark.credibility.explain import outlet_words, reason_words, summary_words
+
     cred = result.credibility
     if cred is None:
         return Text("credibility: none (the model folder has no credibility model)", style="dim")
-    text = Text(f"credibility {cred.score:.2f} ({cred.band}); each reason: its effect on the score", style="bold")
+    text = Text(summary_words(cred), style="bold")
     for reason in cred.reasons:
         sent = ", ".join(str(i) for i in reason.sentences[:12])
         more = "…" if len(reason.sentences) > 12 else ""
         where = f" (sentences {sent}{more})" if sent else ""
-        text.append(f"\n  {reason.effect:+.2f} {reason.feature} = {reason.value:.3g}{where}")
-    text.append("\n" + outlet_line(cred.outlet), style="dim")
+        text.append(f"\n  {reason.effect:+.2f} {reason_words(reason, cred)}{where}")
+    text.append("\n" + outlet_words(cred.outlet), style="dim")
     return text
 
 
 def credibility_fit_table(model) -> Table:
-    """Weights (raw and standardised) and held-out AUROC / calibration beside the marker-count baseline."""
-    table = Table(title="credibility model: P(low) = sigmoid(intercept + Σ weight·feature)")
-    for col in ("feature", "weight", "standardised", "train mean"):
+    """Each feature's real-page signal and weight, then held-out AUROC / calibration for prior, content and both."""
+    table = Table(title="content evidence: log-odds(low) = intercept + Σ weight·z (z: place among real pages)")
+    for col in ("feature", "train AUROC", "95% interval", "weight"):
         table.add_column(col, justify="left" if col == "feature" else "right")
     info = model.info
     for name, weight in zip(model.features, model.weights):
-        table.add_row(name, f"{weight:+.4f}", f"{info['standardized_weights'][name]:+.3f}", f"{info['feature_means'][name]:.3f}")
-    table.add_row("intercept", f"{model.intercept:+.4f}", "", "")
-    evaluation = Table(title="held-out articles (P(low))")
-    for col in ("test set", "articles", "low", "AUROC", "Brier", "ECE", "count AUROC", "count ECE"):
+        signal = info["feature_signal"][name]
+        table.add_row(name, str(signal["auroc"]), str(signal["auroc_95"]), f"{weight:+.3f}" if weight else "0 (no signal)")
+    table.add_row("intercept (real pages)", "", "", f"{model.intercept:+.3f}")
+    evaluation = Table(title="held-out articles, P(low): AUROC [95% interval] / ECE")
+    for col in ("test set", "articles", "low", "content", "prior", "both", "marker count"):
         evaluation.add_column(col, justify="left" if col == "test set" else "right")
+
+    def cell(m: dict) -> str:
+        return "n/a" if m["auroc"] is None else f"{m['auroc']:.3f} {m['auroc_95']} / {m['ece']:.3f}"
+
     for corpus, m in info["evaluation"].items():
-        corpus = "train, 5-fold CV" if corpus == "cross_validated_train" else f"{corpus} test"
-        ours, base = m["model"], m["marker_count"]
-        evaluation.add_row(corpus, str(ours["articles"]), str(ours["low"]), str(ours["auroc"]), str(ours["brier"]), str(ours["ece"]),
-                           str(base["auroc"]), str(base["ece"]))
+        evaluation.add_row(f"{corpus} test", str(m["content"]["articles"]), str(m["content"]["low"]), cell(m["content"]),
+                           cell(m["prior"]), cell(m["both"]), "n/a" if m["marker_count"]["auroc"] is None else f"{m['marker_count']['auroc']:.3f}")
     grid = Table.grid()
     grid.add_row(table)
     grid.add_row(evaluation)

@@ -12,18 +12,22 @@ from propmark.cli._util import ModelOpt, app, err, out, user_errors
 
 @app.command("fit-credibility")
 def fit_credibility_cmd(
-    labels: Path = typer.Option(Path("training/credibility_labels.jsonl"), help="Article judgements: {doc_id, credibility: high|mixed|low} per line."),
+    newsagendas: Path = typer.Option(..., help="The NewsAgendas folder or newsagendas.jsonl (MIT), e.g. ../shared/data/newsagendas: its dev split trains, its test split measures."),
+    real: Optional[list[Path]] = typer.Option(None, help="Rebuilt real annotated pages (`propmark import real`; default training/real.jsonl where it exists): the real-page scale, and measured against their outlets' list facts."),
+    labels: Path = typer.Option(Path("training/credibility_labels.jsonl"), help="The project's own article judgements ({doc_id, credibility}), measured as a secondary row."),
     corpus: Optional[list[Path]] = typer.Option(None, help="Labeled sentence JSONL files or folders holding those articles (default: training/corpus and training/seeds.jsonl)."),
-    newsagendas: Optional[Path] = typer.Option(None, help="The NewsAgendas folder or newsagendas.jsonl (MIT), e.g. ../shared/data/newsagendas."),
     model: Optional[Path] = ModelOpt,
 ) -> None:
-    """Learn article credibility from marker features and outlet facts; report AUROC and calibration on held-out articles."""
+    """Learn article credibility from marker features on the real-page scale; report AUROC and calibration on held-out articles.
+
+    Build the outlet table first (`propmark import outlets ../shared/data/source_lists`) so
+    the outlet priors of the measured articles are those a user's scoring will see.
+    """
     from rich.progress import MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from propmark.cli.console import credibility_fit_table
-    from propmark.config import default_model_dir
-    from propmark.credibility.datasets import newsagendas as read_newsagendas
-    from propmark.credibility.datasets import own_articles
+    from propmark.config import default_model_dir, load_config
+    from propmark.credibility import datasets
     from propmark.credibility.fit import fit, rows_from
     from propmark.errors import PropmarkError
     from propmark.markers import folder
@@ -31,13 +35,17 @@ def fit_credibility_cmd(
 
     with user_errors():
         model_dir = model or default_model_dir()
-        test_ids = folder.held_out_ids(model_dir)
-        if not labels.is_file():
+        dev_ids, test_ids = folder.split_ids(model_dir)
+        labeled = datasets.newsagendas(newsagendas)
+        real_files = real or [p for p in [Path("training/real.jsonl")] if p.is_file()]
+        if real_files:
+            labeled += datasets.real_pages(real_files, dev_ids | test_ids)
+        if labels.is_file():
+            sources = corpus or [Path("training/corpus"), Path("training/seeds.jsonl")]
+            fitted_on = load_config("credibility")["fit"]["train_corpora"]
+            labeled += [a for a in datasets.own_articles(sources, labels, test_ids) if a.split == "test" or "own" in fitted_on]
+        elif labels != Path("training/credibility_labels.jsonl"):
             raise PropmarkError(f"no such labels file: {labels}")
-        sources = corpus or [Path("training/corpus"), Path("training/seeds.jsonl")]
-        labeled = own_articles(sources, labels, test_ids)
-        if newsagendas is not None:
-            labeled += read_newsagendas(newsagendas)
         predictor = Predictor.load(model_dir, credibility=False)
         with Progress(TextColumn("scoring labeled articles"), MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True) as progress:
             task = progress.add_task("scoring", total=len(labeled))

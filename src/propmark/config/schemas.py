@@ -55,7 +55,8 @@ class TrainConfig(_Strict):
     lora: LoraSettings
     head: HeadSettings
     sequence: SequenceSettings
-    epochs: int = Field(ge=1)
+    init_from: str | None = None
+    epochs: int = Field(ge=0)
     patience: int = Field(ge=1)
     batch_sentences: int = Field(ge=1)
     chunk_sentences: int = Field(ge=1)

@@ -1,29 +1,39 @@
-"""Article-level credibility labels: the project's own judgements and the NewsAgendas corpus.
+"""Article-level credibility data: the project's judgements, NewsAgendas, and the real annotated pages.
 
-Both become ``LabeledArticle``s: an ``Article`` to score plus whether an annotator judged it
-low-credibility, and which split it belongs to, so the credibility model never sees the
-articles it is measured on.
+All become ``LabeledArticle``s: an ``Article`` to score, whether it counts as
+low-credibility, its split (so the credibility model never sees the articles it is measured
+on), the group resampling and splits go by (its outlet), and, where the corpus says it
+without a url, the outlet's list facts.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 from propmark.config import label_names, load_config
-from propmark.training.corpus import load_documents
+from propmark.credibility.outlets import Outlet, identify
+from propmark.credibility.prior import prior_for
 from propmark.errors import DataError
 from propmark.io.files import read_jsonl
 from propmark.io.readers import Article
+from propmark.training.corpus import load_documents
 
 
 @dataclass
 class LabeledArticle:
     article: Article
     low: bool
-    corpus: str  # "own" or "newsagendas"
+    corpus: str  # "own", "newsagendas" or "real"
     split: str  # "train" or "test"
+    group: str = ""  # the outlet, or the article itself
+    outlet: Outlet | None = None  # list facts the corpus gives without a url (NewsAgendas' weak labels)
+
+    def __post_init__(self) -> None:
+        self.group = self.group or self.article.id
 
 
 def own_articles(corpus: list[Path], labels_file: Path, test_ids: set[str]) -> list[LabeledArticle]:
@@ -43,7 +53,8 @@ def own_articles(corpus: list[Path], labels_file: Path, test_ids: set[str]) -> l
         if doc.doc_id not in judged:
             continue
         article = Article(doc.doc_id, "\n".join(doc.sentences), {"outlet": doc.outlet} if doc.outlet else {}, doc.doc_id)
-        out.append(LabeledArticle(article, judged[doc.doc_id] == low_label, "own", "test" if doc.doc_id in test_ids else "train"))
+        out.append(LabeledArticle(article, judged[doc.doc_id] == low_label, "own", "test" if doc.doc_id in test_ids else "train",
+                                  doc.outlet or doc.doc_id))
     if not out:
         raise DataError(f"none of the documents in {', '.join(map(str, corpus))} has a judgement in {labels_file}")
     return out
@@ -53,7 +64,9 @@ def newsagendas(path: Path) -> list[LabeledArticle]:
     """NewsAgendas (Subbiah et al. 2023, MIT): agenda score 1-5, its dev split trains, its test split tests.
 
     Articles without a score (split "full") are skipped. Paragraphs are ``</br></br>``-joined
-    in the source; they become line breaks so segmentation sees them.
+    in the source; they become line breaks so segmentation sees them. The corpus names no
+    outlet, but its weak labels are the FakeNewsCorpus types of the article's source: they
+    are that source's list facts (the prior), never the target.
     """
     source = path / "newsagendas.jsonl" if path.is_dir() else path
     if not source.is_file():
@@ -69,5 +82,40 @@ def newsagendas(path: Path) -> list[LabeledArticle]:
         body = re.sub(r"(?:</br>)+", "\n", record["article-contents"])
         text = f"{record['article-title']}\n{body}"
         split = "train" if record["split"] == "dev" else "test"
-        out.append(LabeledArticle(Article(f"newsagendas-{record['id']}", text, {}, f"newsagendas:{record['id']}"), int(score) >= low_from, "newsagendas", split))
+        types = tuple(dict.fromkeys(str(record[k]) for k in ("weak-label-0", "weak-label-1", "weak-label-2") if record.get(k)))
+        source_facts = Outlet("NewsAgendas source", "", "", "", None, False, types, ("newsagendas weak labels",)) if types else None
+        out.append(LabeledArticle(Article(f"newsagendas-{record['id']}", text, {}, f"newsagendas:{record['id']}"), int(score) >= low_from,
+                                  "newsagendas", split, outlet=source_facts))
+    return out
+
+
+def real_pages(files: list[Path], held_out: set[str]) -> list[LabeledArticle]:
+    """The project's annotated real documents (``propmark import real`` output), rebuilt as articles.
+
+    They carry no credibility judgement: those outside the marker model's ``held_out``
+    (dev and test) splits are the reference pages (a hash-chosen ``fit.reference_pages`` of
+    them: the scale needs hundreds, not all) (the real-page scale); the rest are measured against their outlet's
+    list prior (low where it is P(low) >= 0.5), which only says something for listed outlets.
+    """
+    units: dict[str, list[str]] = defaultdict(list)
+    site: dict[str, str] = {}
+    for path in files:
+        if not path.is_file():
+            raise DataError(f"no such file: {path} (build it with `propmark import real ../shared/data --out {path}`)")
+        for number, record, problem in read_jsonl(path):
+            if problem or not isinstance(record, dict) or "doc_id" not in record:
+                raise DataError(f"{path}:{number}: not a rebuilt real record")
+            units[record["doc_id"]].append(record["text"])
+            site[record["doc_id"]] = str(record.get("outlet") or record["doc_id"])
+    out = []
+    limit = int(load_config("credibility")["fit"]["reference_pages"])
+    reference = sorted((d for d in units if d not in held_out), key=lambda d: hashlib.sha1(d.encode()).hexdigest())[:limit]
+    for doc_id, texts in units.items():
+        if doc_id not in held_out and doc_id not in reference:
+            continue
+        article = Article(doc_id, "\n".join(texts), {"outlet": site[doc_id]}, doc_id)
+        match = identify(article.meta, {})
+        prior = prior_for(match.outlet if match else None)
+        low = prior.listed and prior.mean >= 0.0
+        out.append(LabeledArticle(article, low, "real", "test" if doc_id in held_out else "train", site[doc_id]))
     return out

@@ -1,42 +1,50 @@
-"""Fit the credibility model on article-level judgements and measure it on held-out articles.
+"""Fit the content weights on real article judgements and measure every part on held-out real articles.
 
 Features are computed from what the marker model predicts (not from gold sentence labels),
 so the measured AUROC includes the marker model's own errors, as a user would meet them.
-Beside it stands the baseline a newsroom would try first: count the flagged sentences.
+Each feature is first put on the real-page scale (its place among real reference pages)
+and gets a weight only where it ranks the training articles above chance (the 95%
+bootstrap interval of its AUROC above 0.5, resampled by outlet); the rest stay at 0 and
+are reported. Each corpus gets its own intercept (NewsAgendas is 42% low, real pages are
+not); at inference the intercept is the one at which real reference pages average the
+configured base rate. The measured rows keep prior, content and both apart, beside the
+baseline a newsroom would try first: count the flagged sentences.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import brier_score_loss, roc_auc_score
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
 
-from propmark.result import Result
-
-from propmark.markers.calibration import bin_index, expected_calibration_error
 from propmark.config import load_config
 from propmark.credibility.datasets import LabeledArticle
 from propmark.credibility.features import article_features, feature_names
 from propmark.credibility.model import CredibilityModel
+from propmark.credibility.pooling import OutletEstimate, sigmoid
+from propmark.credibility.prior import Prior, prior_for
 from propmark.errors import DataError
+from propmark.markers.calibration import bin_index, expected_calibration_error
+from propmark.result import Result
 
 MARKERS_COUNTED = ("appeal", "unsourced_attribution", "state_media_disclaimer")
 RELIABILITY_BINS = 5
+SD_FLOOR = 0.05
 
 
 @dataclass
 class Row:
-    features: np.ndarray
+    values: dict[str, float]
     count: int  # flagged marker sentences, the baseline's only input
     low: bool
     corpus: str
     split: str
+    group: str  # the outlet (or the article where none is known): resampling and splits go by it
+    prior: Prior
 
 
 def marker_count(result: Result) -> int:
@@ -44,73 +52,149 @@ def marker_count(result: Result) -> int:
 
 
 def rows_from(results: Sequence[Result], labeled: Sequence[LabeledArticle]) -> list[Row]:
-    names = feature_names()
     rows = []
     for result, item in zip(results, labeled):
-        values = article_features(result)[0]
-        rows.append(Row(np.array([values[n] for n in names]), marker_count(result), item.low, item.corpus, item.split))
+        values, _, match = article_features(result)
+        outlet = item.outlet or (match.outlet if match else None)
+        rows.append(Row(values, marker_count(result), item.low, item.corpus, item.split, item.group, prior_for(outlet)))
     return rows
 
 
-def _classifier(C: float, seed: int):
-    return make_pipeline(StandardScaler(), LogisticRegression(C=C, random_state=seed, max_iter=1000))
-
-
-def measure(y: np.ndarray, p: np.ndarray) -> dict:
-    """AUROC, Brier score, ECE and a reliability table for predicted P(low)."""
-    out = {"articles": int(len(y)), "low": int(y.sum())}
+def bootstrap_auroc(y: np.ndarray, p: np.ndarray, groups: Sequence[str], rounds: int, seed: int) -> tuple[float, float, float] | None:
+    """AUROC with its 95% interval, resampling whole groups (an outlet's articles are not independent)."""
     if len(set(y.tolist())) < 2:
-        return {**out, "auroc": None, "brier": None, "ece": None, "reliability": []}
+        return None
+    point = float(roc_auc_score(y, p))
+    names = sorted(set(groups))
+    index = {g: np.flatnonzero(np.array(groups) == g) for g in names}
+    rng = np.random.default_rng(seed)
+    draws = []
+    for _ in range(rounds):
+        take = np.concatenate([index[names[i]] for i in rng.integers(0, len(names), len(names))])
+        if len(set(y[take].tolist())) == 2:
+            draws.append(roc_auc_score(y[take], p[take]))
+    low, high = np.percentile(draws, [2.5, 97.5]) if draws else (math.nan, math.nan)
+    return round(point, 4), round(float(low), 4), round(float(high), 4)
+
+
+def measure(y: np.ndarray, p: np.ndarray, groups: Sequence[str], rounds: int, seed: int) -> dict:
+    """AUROC (with its bootstrap interval), Brier score, ECE and a reliability table for predicted P(low)."""
+    out: dict = {"articles": int(len(y)), "low": int(y.sum())}
+    auc = bootstrap_auroc(y, p, groups, rounds, seed)
+    if auc is None:
+        return {**out, "auroc": None, "auroc_95": None, "brier": None, "ece": None, "reliability": []}
     which, edges = bin_index(p, RELIABILITY_BINS)
     table = [
         {"bin": f"{edges[b]:.1f}-{edges[b + 1]:.1f}", "articles": int((which == b).sum()),
          "predicted": round(float(p[which == b].mean()), 3), "observed": round(float(y[which == b].mean()), 3)}
         for b in range(RELIABILITY_BINS) if (which == b).any()
     ]
-    return {**out, "auroc": round(float(roc_auc_score(y, p)), 4), "brier": round(float(brier_score_loss(y, p)), 4),
+    return {**out, "auroc": auc[0], "auroc_95": [auc[1], auc[2]], "brier": round(float(brier_score_loss(y, p)), 4),
             "ece": round(expected_calibration_error(y, p, RELIABILITY_BINS), 4), "reliability": table}
 
 
-def fit(rows: Sequence[Row], log: Callable[[str], None] = lambda _: None, train_corpora: Sequence[str] | None = None) -> CredibilityModel:
-    """Fit on the train rows of ``fit.train_corpora``; measure on every corpus's test rows, beside the marker-count baseline.
+def reference(rows: Sequence[Row], names: Sequence[str]) -> dict[str, list[float]]:
+    """Mean and spread of log(1 + value) per feature over the reference rows: the real-page scale."""
+    logs = np.log1p(np.maximum(np.array([[r.values[n] for n in names] for r in rows], dtype=float), 0.0))
+    return {n: [round(float(logs[:, i].mean()), 6), round(max(float(logs[:, i].std()), SD_FLOOR), 6)] for i, n in enumerate(names)}
 
-    The baseline's AUROC needs no fitting (more flagged sentences = less credible); it is
-    fitted as a one-feature logistic regression only so its calibration can be compared too.
+
+def _scaled(rows: Sequence[Row], ref: dict[str, list[float]], names: Sequence[str]) -> np.ndarray:
+    logs = np.log1p(np.maximum(np.array([[r.values[n] for n in names] for r in rows], dtype=float), 0.0))
+    return (logs - np.array([ref[n][0] for n in names])) / np.array([ref[n][1] for n in names])
+
+
+def _intercept_for(base_rate: float, scores: np.ndarray) -> float:
+    """The intercept at which mean sigmoid(intercept + scores) is the base rate (bisection: it is monotone)."""
+    low, high = -20.0, 20.0
+    for _ in range(80):
+        mid = (low + high) / 2
+        if np.mean(1.0 / (1.0 + np.exp(-(mid + scores)))) < base_rate:
+            low = mid
+        else:
+            high = mid
+    return (low + high) / 2
+
+
+def fit(rows: Sequence[Row], log: Callable[[str], None] = lambda _: None, train_corpora: Sequence[str] | None = None) -> CredibilityModel:
+    """Fit on the train rows of ``fit.train_corpora``; measure on every corpus's test rows.
+
+    Rows of corpus "real" (the project's annotated real pages, no judgement needed) are the
+    reference pages: their train split sets the real-page scale and the inference intercept.
     """
     cfg = load_config("credibility")
-    C, seed = float(cfg["fit"]["C"]), int(cfg["fit"]["seed"])
-    corpora = set(train_corpora or cfg["fit"]["train_corpora"])
+    fcfg = cfg["fit"]
+    C, seed, rounds = float(fcfg["C"]), int(fcfg["seed"]), int(fcfg["bootstrap"])
+    corpora = list(train_corpora or fcfg["train_corpora"])
+    names = feature_names()
     train = [r for r in rows if r.split == "train" and r.corpus in corpora]
     if len({r.low for r in train}) < 2:
         raise DataError("the training articles need both low-credibility and other judgements")
-    X, y = np.stack([r.features for r in train]), np.array([r.low for r in train], dtype=float)
-    counts = np.array([[r.count] for r in train], dtype=float)
-    clf = _classifier(C, seed).fit(X, y)
-    baseline = _classifier(C, seed).fit(counts, y)
-    scaler, lr = clf.named_steps["standardscaler"], clf.named_steps["logisticregression"]
-    std_w = lr.coef_[0]
-    raw_w = std_w / scaler.scale_
-    intercept = float(lr.intercept_[0] - np.sum(std_w * scaler.mean_ / scaler.scale_))
-    folds = StratifiedKFold(5, shuffle=True, random_state=seed)
-    cv = {name: cross_val_predict(_classifier(C, seed), data, y, cv=folds, method="predict_proba")[:, 1] for name, data in (("model", X), ("marker_count", counts))}
-    evaluation: dict = {"cross_validated_train": {name: measure(y, p) for name, p in cv.items()}}
-    for corpus in sorted({r.corpus for r in rows}) + ["all"]:
-        test = [r for r in rows if r.split == "test" and corpus in (r.corpus, "all")]
-        if not test:
-            continue
-        yt = np.array([r.low for r in test], dtype=float)
-        evaluation[corpus] = {
-            "model": measure(yt, clf.predict_proba(np.stack([r.features for r in test]))[:, 1]),
-            "marker_count": measure(yt, baseline.predict_proba(np.array([[r.count] for r in test], dtype=float))[:, 1]),
-        }
-        log(f"{corpus}: AUROC {evaluation[corpus]['model']['auroc']} (marker count {evaluation[corpus]['marker_count']['auroc']})")
-    names = feature_names()
-    info = {
+    pages = [r for r in rows if r.corpus == "real" and r.split == "train"] or train
+    ref = reference(pages + train, names)
+    X, y = _scaled(train, ref, names), np.array([r.low for r in train], dtype=float)
+    groups = [r.group for r in train]
+    signal = {}
+    for i, name in enumerate(names):
+        auc = bootstrap_auroc(y, X[:, i], groups, rounds, seed)
+        signal[name] = {"auroc": auc[0], "auroc_95": [auc[1], auc[2]]} if auc else {"auroc": None, "auroc_95": None}
+    keep = [i for i, n in enumerate(names) if signal[n]["auroc"] is not None and signal[n]["auroc_95"][0] > float(fcfg["min_auroc_lower"])]
+    dummies = np.array([[float(r.corpus == c) for c in corpora] for r in train])
+    weights = np.zeros(len(names))
+    while True:  # a kept feature whose fitted weight turns negative (more of a marker, more credible) is dropped
+        design = np.hstack([X[:, keep], dummies]) if keep else dummies
+        lr = LogisticRegression(C=C, fit_intercept=False, random_state=seed, max_iter=2000).fit(design, y)
+        coef = lr.coef_[0]
+        negative = [k for k, w in zip(keep, coef[:len(keep)]) if w <= 0]
+        if not negative:
+            break
+        keep = [k for k in keep if k not in negative]
+    weights[keep] = coef[:len(keep)]
+    alphas = {c: float(a) for c, a in zip(corpora, coef[len(keep):])}
+    shift = _scaled(pages, ref, names) @ weights
+    intercept = _intercept_for(float(fcfg["base_rate"]), shift)
+    model = CredibilityModel(names, [round(float(w), 6) for w in weights], round(intercept, 6), ref, float(cfg["sigma"]))
+    for name in names:
+        log(f"{name}: train AUROC {signal[name]['auroc']} {signal[name]['auroc_95']}, weight {weights[names.index(name)]:.3f}")
+    evaluation = {}
+    for corpus in sorted({r.corpus for r in rows if r.split == "test"}):
+        test = [r for r in rows if r.split == "test" and r.corpus == corpus]
+        evaluation[corpus] = evaluate(model, test, alphas.get(corpus), rounds, seed)
+        log(f"{corpus} test: content AUROC {evaluation[corpus]['content']['auroc']}, prior {evaluation[corpus]['prior']['auroc']}, "
+            f"both {evaluation[corpus]['both']['auroc']}")
+    content = {id(r): model.content_log_odds(r.values) for r in rows if r.corpus == "real"}
+    readings: dict[str, list[float]] = {}
+    for r in rows:
+        if r.corpus == "real":
+            n, total = readings.get(r.group, [0, 0.0])
+            readings[r.group] = [n + 1, round(total + content[id(r)], 4)]
+    model.info = {
         "target": "P(low): an annotator judged the article low-credibility (own: 'low'; newsagendas: agenda score >= "
-                  f"{cfg['fit']['low_agenda_score']})",
-        "train_articles": {c: sum(1 for r in train if r.corpus == c) for c in sorted({r.corpus for r in train})},
-        "standardized_weights": {n: round(float(w), 4) for n, w in zip(names, std_w)},
-        "feature_means": {n: round(float(m), 4) for n, m in zip(names, scaler.mean_)},
-        "C": C, "seed": seed, "train_corpora": sorted(corpora), "evaluation": evaluation,
+                  f"{fcfg['low_agenda_score']}; real: its outlet's list prior is P(low) >= 0.5)",
+        "train_articles": {c: sum(1 for r in train if r.corpus == c) for c in corpora},
+        "reference_pages": len(pages), "corpus_intercepts": {c: round(a, 4) for c, a in alphas.items()},
+        "feature_signal": signal, "outlet_readings": readings, "C": C, "seed": seed, "train_corpora": corpora, "evaluation": evaluation,
     }
-    return CredibilityModel(names, [round(float(w), 6) for w in raw_w], round(intercept, 6), dict(cfg["bands"]), info)
+    return model
+
+
+def evaluate(model: CredibilityModel, rows: Sequence[Row], intercept: float | None, rounds: int, seed: int) -> dict:
+    """Prior only, content only, both and the marker count on held-out rows, each with its bootstrap interval.
+
+    ``intercept``: the corpus's own fitted intercept where it has one, so content is judged
+    against that corpus's base rate; else the real-page one.
+    """
+    y = np.array([r.low for r in rows], dtype=float)
+    groups = [r.group for r in rows]
+    shift = 0.0 if intercept is None else intercept - model.intercept
+    content = np.array([model.content_log_odds(r.values) + shift for r in rows])
+    prior = np.array([r.prior.mean for r in rows])
+    both = np.array([OutletEstimate(r.prior, model.sigma).add(c).mean for r, c in zip(rows, content)])
+    counts = np.array([r.count for r in rows], dtype=float)
+    p = lambda z: np.array([sigmoid(v) for v in z])  # noqa: E731
+    out = {name: measure(y, p(v), groups, rounds, seed) for name, v in (("content", content), ("prior", prior), ("both", both))}
+    auc = bootstrap_auroc(y, counts, groups, rounds, seed)
+    out["marker_count"] = {"auroc": auc[0] if auc else None, "auroc_95": [auc[1], auc[2]] if auc else None}
+    out["feature_auroc"] = {n: (round(float(roc_auc_score(y, [r.values[n] for r in rows])), 4) if len(set(y.tolist())) == 2 else None)
+                            for n in model.features}
+    return out

@@ -1,10 +1,13 @@
-"""The fitted credibility model: one logistic regression whose every term a reader can see.
+"""The fitted credibility model: content evidence on the real-page scale, pooled with the outlet prior.
 
-``P(low) = sigmoid(intercept + sum_i w_i * x_i)`` and ``credibility = 1 - P(low)``. The
-weights are stored on the raw feature scale, so ``w_i * x_i`` is feature i's own push on the
-log-odds. A reason's ``effect`` is the score with the feature minus the score with that
-feature at zero (an article with none of that marker), the others held: negative where the
-feature lowers credibility, which is what a reader can act on.
+``c = intercept + sum_i w_i * z_i`` is the article's content log-odds of low credibility,
+``z_i`` feature i's place among real reference pages; the outlet prior (what the lists say,
+``credibility.prior``) and ``c`` are pooled by ``credibility.pooling``; ``credibility = 1 -
+P(low)`` at the posterior. A reason's ``effect`` is the score as it is minus the score with
+that feature at a typical real page's level (z = 0), or, for the outlet prior, minus the
+score with an unlisted outlet's prior: negative where it lowers credibility. The weights
+are fitted by ``credibility.fit``; a feature that did not rank real articles above chance
+has weight 0 and is never a reason.
 """
 
 from __future__ import annotations
@@ -16,14 +19,12 @@ from pathlib import Path
 
 from propmark.config import load_config
 from propmark.credibility.features import article_features
+from propmark.credibility.pooling import OutletEstimate, sigmoid
+from propmark.credibility.prior import Prior, prior_for
 from propmark.errors import PropmarkError
 from propmark.result import Credibility, Reason, Result
 
 FILE = "credibility.json"
-
-
-def _sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
 
 
 def band_for(score: float, bands: dict[str, float]) -> str:
@@ -31,32 +32,61 @@ def band_for(score: float, bands: dict[str, float]) -> str:
     return next(name for name, bound in bands.items() if score >= bound)
 
 
+def band_of(estimate: OutletEstimate, state_controlled: bool) -> str:
+    """The band, held to ``state_controlled_band`` for a state-controlled outlet and "unrated" on thin evidence."""
+    cfg = load_config("credibility")
+    band = band_for(estimate.score, cfg["bands"])
+    if band == "high" and state_controlled:
+        return cfg["state_controlled_band"]
+    if band == "high" and not estimate.prior.listed and estimate.sd > float(cfg["unrated_sd"]):
+        return "unrated"
+    return band
+
+
 @dataclass
 class CredibilityModel:
     features: list[str]
-    weights: list[float]
-    intercept: float
-    bands: dict[str, float]
-    info: dict = field(default_factory=dict)  # training data, held-out metrics, baseline
+    weights: list[float]  # on the reference-scaled features; 0 for a feature that carried no signal
+    intercept: float  # content log-odds on a typical real page
+    reference: dict[str, list[float]]  # feature -> [mean, sd] of log(1 + value) over real reference pages
+    sigma: float
+    info: dict = field(default_factory=dict)  # training data, held-out metrics, per-feature AUROC
 
-    def p_low(self, values: dict[str, float]) -> float:
-        return _sigmoid(self.intercept + sum(w * values[f] for f, w in zip(self.features, self.weights)))
+    def scaled(self, values: dict[str, float]) -> dict[str, float]:
+        return {f: (math.log1p(max(values[f], 0.0)) - self.reference[f][0]) / self.reference[f][1] for f in self.features}
 
-    def band(self, score: float) -> str:
-        return band_for(score, self.bands)
+    def content_log_odds(self, values: dict[str, float]) -> float:
+        z = self.scaled(values)
+        return self.intercept + sum(w * z[f] for f, w in zip(self.features, self.weights))
+
+    def estimate(self, prior: Prior, content: float) -> OutletEstimate:
+        return OutletEstimate(prior, self.sigma).add(content)
 
     def assess(self, result: Result) -> Credibility:
-        """Score, band, reasons (largest effect first, with their sentences) and outlet facts."""
+        """Score, band, reasons (largest effect first, with their sentences), outlet facts and the evidence."""
         values, behind, outlet = article_features(result)
-        score = 1.0 - self.p_low(values)
+        prior = prior_for(outlet.outlet if outlet else None)
+        content = self.content_log_odds(values)
+        estimate = self.estimate(prior, content)
+        score = estimate.score
+        z = self.scaled(values)
         reasons = []
         for name, weight in zip(self.features, self.weights):
-            if values[name] == 0.0:
+            if weight == 0.0:
                 continue
-            effect = score - (1.0 - self.p_low({**values, name: 0.0}))
-            reasons.append(Reason(name, round(values[name], 4), round(weight * values[name], 4), round(effect, 4), behind[name]))
+            typical = self.estimate(prior, content - weight * z[name]).score
+            reasons.append(Reason(name, round(values[name], 4), round(weight * z[name], 4), round(score - typical, 4), behind[name]))
+        if prior.listed:
+            unlisted = self.estimate(prior_for(None), content).score
+            reasons.append(Reason("outlet_prior", round(sigmoid(prior.mean), 4),
+                                  round(prior.mean - prior_for(None).mean, 4), round(score - unlisted, 4),
+                                  [int(outlet.evidence)] if outlet and outlet.matched_by == "disclaimer" else []))
         reasons.sort(key=lambda r: r.effect)
-        return Credibility(round(score, 4), self.band(score), reasons, outlet.as_dict() if outlet else None)
+        low, high = estimate.interval()
+        evidence = {"prior": {"p_low": round(sigmoid(prior.mean), 4), "sd": prior.sd, "basis": prior.basis, "listed": prior.listed},
+                    "content_log_odds": round(content, 4), "sd": round(estimate.sd, 4), "interval": [round(low, 4), round(high, 4)]}
+        state = bool(outlet and outlet.outlet.state_controlled)
+        return Credibility(round(score, 4), band_of(estimate, state), reasons, outlet.as_dict() if outlet else None, evidence)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, ensure_ascii=False) + "\n"
@@ -67,7 +97,7 @@ class CredibilityModel:
             data = json.loads(path.read_text(encoding="utf-8"))
             model = cls(**data)
         except (OSError, json.JSONDecodeError, TypeError) as exc:
-            raise PropmarkError(f"{path} is not a credibility model: {exc}") from exc
+            raise PropmarkError(f"{path} is not a credibility model of this propmark version ({exc}); refit it with `propmark fit-credibility`") from exc
         expected = list(load_config("credibility")["features"])
         if model.features != expected:
             raise PropmarkError(f"{path} was fitted on features {model.features}, defaults/credibility.yaml lists {expected}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 from propmark.io.files import atomic_file
@@ -49,13 +50,21 @@ def _credibility(result: Result) -> tuple[float | None, str | None, str]:
     return cred.score, cred.band, json.dumps([r.__dict__ for r in cred.reasons])
 
 
+def _outlet(result: Result) -> dict:
+    """The outlet's facts as their own columns, apart from the score."""
+    outlet = (result.credibility.outlet if result.credibility else None) or {}
+    return {"outlet_name": outlet.get("name"), "outlet_typology": outlet.get("typology"),
+            "outlet_state_controlled": outlet.get("state_controlled"),
+            "outlet_fnc_types": ",".join(outlet.get("fnc_types") or []) or None}
+
+
 def _flat(result: Result, labels: list[str]) -> dict:
     score, band, _ = _credibility(result)
     return {
         "id": result.id, "source": result.source, "lang": result.lang, "model": result.model,
         "sentences": len(result.sentences),
         **{f"n_{label}": result.markers.get(label, 0) for label in labels},
-        "credibility_score": score, "credibility_band": band,
+        "credibility_score": score, "credibility_band": band, **_outlet(result),
         "flagged": json.dumps([[s.start, s.end, s.labels] for s in result.sentences if s.labels]),
         "meta": json.dumps(result.meta, ensure_ascii=False),
     }
@@ -71,7 +80,8 @@ def _write_csv(journal: Path, handle, labels: list[str]) -> None:
         writer.writerow(row)
 
 
-def _write_parquet(journal: Path, handle, labels: list[str], chunk: int = 1000) -> None:
+def write_parquet(results: Iterable[Result], handle, labels: list[str], chunk: int = 1000) -> None:
+    """Results as Parquet, ``chunk`` rows per row group: the export, and each block the Ray engine writes."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -84,10 +94,12 @@ def _write_parquet(journal: Path, handle, labels: list[str], chunk: int = 1000) 
         ("sentences", pa.list_(sentence)),
         ("markers", pa.struct([(label, pa.int64()) for label in labels])),
         ("credibility_score", pa.float64()), ("credibility_band", pa.string()), ("credibility_reasons", pa.string()),
+        ("outlet_name", pa.string()), ("outlet_typology", pa.string()), ("outlet_state_controlled", pa.bool_()),
+        ("outlet_fnc_types", pa.string()),
     ])
     with pq.ParquetWriter(handle, schema) as writer:
         rows: list[dict] = []
-        for result in read_results(journal):
+        for result in results:
             score, band, reasons = _credibility(result)
             rows.append({
                 "id": result.id, "source": result.source, "lang": result.lang, "model": result.model,
@@ -95,6 +107,7 @@ def _write_parquet(journal: Path, handle, labels: list[str], chunk: int = 1000) 
                 "sentences": [{"start": s.start, "end": s.end, "text": s.text, "labels": s.labels, "scores": s.scores, "lang": s.lang}
                               for s in result.sentences],
                 "markers": result.markers, "credibility_score": score, "credibility_band": band, "credibility_reasons": reasons,
+                **_outlet(result),
             })
             if len(rows) >= chunk:
                 writer.write_table(pa.Table.from_pylist(rows, schema=schema))
@@ -106,4 +119,7 @@ def _write_parquet(journal: Path, handle, labels: list[str], chunk: int = 1000) 
 def export(journal: Path, out: Path, fmt: str, labels: list[str]) -> None:
     """Write ``out`` in ``fmt`` from ``journal`` via a temporary file and one rename."""
     with atomic_file(out, "w" if fmt == "csv" else "wb") as handle:
-        (_write_csv if fmt == "csv" else _write_parquet)(journal, handle, labels)
+        if fmt == "csv":
+            _write_csv(journal, handle, labels)
+        else:
+            write_parquet(read_results(journal), handle, labels)

@@ -53,6 +53,31 @@ class InputOptions:
     max_file_bytes: int = 50 * 1024 * 1024
     max_article_chars: int = 1_000_000
     html_main_only: bool = False
+    meta: dict[str, dict] = field(default_factory=dict)  # absolute file path -> url/title/outlet (read_meta)
+
+
+def read_meta(path: Path) -> dict[str, dict]:
+    """A sidecar CSV that gives ``.txt``/``.html`` files what they cannot say themselves: their url, title, outlet.
+
+    Columns ``path`` (relative to the CSV's folder, or absolute) and any of url, title,
+    outlet. A path that does not exist is a mistake in the file, named before any work starts.
+    """
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise PropmarkError(f"{path}: not a readable CSV ({exc})") from None
+    if not rows or "path" not in rows[0]:
+        raise PropmarkError(f"{path}: a metadata CSV needs a header with `path` and any of {', '.join(META_FIELDS)}")
+    meta, missing = {}, []
+    for row in rows:
+        target = (path.parent / row["path"]).resolve() if not os.path.isabs(row["path"]) else Path(row["path"])
+        if not target.is_file():
+            missing.append(row["path"])
+        meta[str(target)] = {k: row[k].strip() for k in META_FIELDS if (row.get(k) or "").strip()}
+    if missing:
+        raise PropmarkError(f"{path}: no such file for {len(missing)} row(s), e.g. {', '.join(missing[:3])}")
+    return meta
 
 
 def display(path: Path | str) -> str:
@@ -176,8 +201,8 @@ def _text_stream(handle: io.BufferedReader) -> io.TextIOWrapper:
     return io.TextIOWrapper(handle, encoding=encoding, errors="replace", newline="")
 
 
-def _jsonl(handle: io.TextIOWrapper, name: str, options: InputOptions) -> Iterator[Article | InputProblem]:
-    for number, line in enumerate(handle, 1):
+def _jsonl(handle: io.TextIOWrapper, name: str, options: InputOptions, first_line: int = 1) -> Iterator[Article | InputProblem]:
+    for number, line in enumerate(handle, first_line):
         if not line.strip():
             continue
         where = f"{name}:{number}"
@@ -264,7 +289,7 @@ def _read_file(path: Path, options: InputOptions) -> Iterator[Article | InputPro
     except OSError as exc:
         yield InputProblem(name, f"unreadable ({exc.strerror or exc})")
         return
-    yield article_from_bytes(name, data, suffix in HTML_SUFFIXES, options, {"path": name})
+    yield article_from_bytes(name, data, suffix in HTML_SUFFIXES, options, {"path": name, **options.meta.get(str(path.resolve()), {})})
 
 
 def _read_stdin(options: InputOptions) -> Iterator[Article | InputProblem]:

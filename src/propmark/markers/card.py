@@ -34,7 +34,10 @@ def model_card(spec: ModelSpec, metrics: dict) -> str:
         "## Training data",
         f"Data: {', '.join(metrics.get('config', {}).get('data', []))}. Split by {split.get('by')} "
         f"(seed {split.get('seed')}): {docs.get('train')} train / {docs.get('dev')} dev / {docs.get('test')} test documents.",
-        f"Best epoch {metrics.get('best_epoch')}; training took {metrics.get('train_seconds')} s.",
+        (f"Encoder adapters and head from `{metrics['config']['init_from']}` (trained on that model's data), "
+         f"fine-tuned {len(metrics.get('history', []))} more epoch(s); page layer, calibration and thresholds fitted on "
+         f"this split; {metrics.get('train_seconds')} s." if metrics.get("config", {}).get("init_from") else
+         f"Best epoch {metrics.get('best_epoch')}; training took {metrics.get('train_seconds')} s."),
         "Own text is written by the project (plus the five seed articles); real documents are the project's standoff "
         "annotations of corpora whose licence allows training (training/real/); no research-only data was used. "
         "Imported permissive corpora, where listed above, trained only the markers they annotate.",

@@ -92,7 +92,7 @@ def write_report(results: Path, out_dir: Path, labels: Sequence[str], thresholds
         if not rows:
             raise PropmarkError(f"{results} holds no results")
         rows.sort(key=lambda r: (r["score"] is None, r["score"] or 0.0, r["id"]))
-        outlets = group_by(kept, outlet_key, labels)
+        outlets = group_by(kept, outlet_key, labels, pooled=True)
         languages = group_by(kept, lambda r: r["lang"], labels)
         (tmp / "index.html").write_text(overview_page(rows, outlets, languages, labels, str(results)), encoding="utf-8")
         for asset in ASSETS:

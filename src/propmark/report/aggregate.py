@@ -2,6 +2,8 @@
 
 Marker density is flagged sentences per 1,000 words of the article's text, so long and
 short articles weigh by their length, and outlets with many short items are not inflated.
+An outlet's credibility is not the mean of its articles' scores: it is its prior updated
+with each article's content evidence (``credibility.pooling``), with its interval.
 """
 
 from __future__ import annotations
@@ -9,7 +11,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+
+from propmark.config import load_config
+from propmark.credibility.domains import outlet_key as url_outlet
+from propmark.credibility.model import band_of
+from propmark.credibility.pooling import OutletEstimate
+from propmark.credibility.prior import Prior, logit
 
 
 @dataclass
@@ -20,6 +27,12 @@ class Group:
     score_sum: float = 0.0
     markers: dict[str, int] = field(default_factory=dict)
     bands: dict[str, int] = field(default_factory=dict)
+    pooled: OutletEstimate | None = None  # outlets: the prior updated with the articles' content evidence
+    state_controlled: bool = False
+
+    @property
+    def pooled_band(self) -> str | None:
+        return band_of(self.pooled, self.state_controlled) if self.pooled else None
 
     @property
     def mean_score(self) -> float:
@@ -30,20 +43,34 @@ class Group:
 
 
 def outlet_key(record: dict) -> str:
-    """The matched outlet's name, else the ``outlet`` field, else the url's host, else "unknown"."""
+    """The matched outlet's name, else the url's outlet key, else the ``outlet`` field, else "unknown"."""
     matched = (record["credibility"] or {}).get("outlet")
     meta = record.get("meta") or {}
     if matched:
         return matched["name"]
+    if meta.get("url") and (key := url_outlet(str(meta["url"]))):
+        return key
     if meta.get("outlet"):
         return str(meta["outlet"])
-    if meta.get("url"):
-        return urlsplit(str(meta["url"])).hostname or "unknown"
     return "unknown"
 
 
-def group_by(records: Iterable[dict], key: Callable[[dict], str], labels: Sequence[str]) -> list[Group]:
-    """Groups sorted by mean credibility, least credible first (what an analyst looks at first).
+def _pool(group: Group, cred: dict) -> None:
+    """Add one article's content evidence to its group's outlet estimate (the prior comes with the first)."""
+    evidence = cred.get("evidence")
+    if not evidence:
+        return
+    if group.pooled is None:
+        prior = evidence["prior"]
+        p = min(max(float(prior["p_low"]), 1e-6), 1 - 1e-6)
+        group.pooled = OutletEstimate(Prior(logit(p), float(prior["sd"]), str(prior["basis"]), bool(prior["listed"])),
+                                      float(load_config("credibility")["sigma"]))
+        group.state_controlled = bool((cred.get("outlet") or {}).get("state_controlled"))
+    group.pooled.add(float(evidence["content_log_odds"]))
+
+
+def group_by(records: Iterable[dict], key: Callable[[dict], str], labels: Sequence[str], pooled: bool = False) -> list[Group]:
+    """Groups sorted by credibility (pooled where ``pooled``, else the mean), least credible first.
 
     ``records`` are result summaries: ``credibility``, ``meta``, ``lang``, ``markers`` and ``words``.
     """
@@ -60,4 +87,6 @@ def group_by(records: Iterable[dict], key: Callable[[dict], str], labels: Sequen
             group.markers[label] = group.markers.get(label, 0) + record["markers"].get(label, 0)
         band = cred["band"]
         group.bands[band] = group.bands.get(band, 0) + 1
-    return sorted(groups.values(), key=lambda g: (g.mean_score, g.name))
+        if pooled:
+            _pool(group, cred)
+    return sorted(groups.values(), key=lambda g: (g.pooled.score if g.pooled else g.mean_score, g.name))

@@ -11,13 +11,16 @@ from collections.abc import Sequence
 from html import escape
 
 from propmark.config import load_config
+from propmark.credibility.explain import reason_words, summary_words
 from propmark.credibility.model import band_for
+from propmark.result import Credibility, Reason
 from propmark.report.aggregate import Group
 from propmark.cli.console import short_label
 from propmark.report.charts import density_bars
 
 SOURCES = {
     "asd": "ASD state-media profiles (State Media Monitor typology, MIT)",
+    "fnc": "FakeNewsCorpus / OpenSources website list (Apache-2.0)",
     "eu-ban": "EU broadcast suspension, Council Regulation (EU) 833/2014 Art. 2f / Annex XV",
     "imprint": "the outlet's own imprint or standing notice",
 }
@@ -85,32 +88,42 @@ def _paragraphs(record: dict, labels: Sequence[str], thresholds: dict[str, float
     return "".join(out)
 
 
+def _source(source: str) -> str:
+    kind, _, row = source.partition(":")
+    if row and kind in ("asd", "fnc"):
+        return f"{SOURCES[kind]}, row {row}"
+    return SOURCES.get(source, source)
+
+
 def _outlet_facts(record: dict) -> str:
     outlet = (record["credibility"] or {}).get("outlet")
     meta = record.get("meta", {})
     given = ", ".join(f"{k}: {escape(str(meta[k]))}" for k in ("outlet", "url") if meta.get(k)) or "no url or outlet given"
     if outlet is None:
-        return f'<p class="muted">Not on the outlet list (defaults/outlets.yaml); {given}.</p>'
-    sources = "".join(f"<li>{escape(SOURCES.get(src, src))}</li>" for src in outlet["sources"])
-    status = "yes" if outlet["state_controlled"] else "no (editorially independent)"
+        return f'<p class="muted">On no outlet list (ASD, FakeNewsCorpus, defaults/outlets.yaml); {given}.</p>'
+    sources = "".join(f"<li>{escape(_source(src))}</li>" for src in outlet["sources"][:12])
+    typology = outlet.get("typology")
+    status = "yes" if outlet["state_controlled"] else ("no" if typology else "not listed by ASD")
+    fnc = ", ".join(outlet.get("fnc_types") or []) or "not listed"
     how = {"url": "the article's url", "outlet": "the article's outlet field", "disclaimer": "the outlet naming itself in sentence"}[outlet["matched_by"]]
     evidence = f'<a href="#s{escape(outlet["evidence"])}">{escape(outlet["evidence"])}</a>' if outlet["matched_by"] == "disclaimer" else escape(outlet["evidence"])
-    return (f'<dl class="facts"><dt>outlet</dt><dd><b>{escape(outlet["name"])}</b></dd><dt>owner</dt><dd>{escape(outlet["owner"])}</dd>'
-            f'<dt>country</dt><dd>{escape(outlet["country"])}</dd>'
-            f'<dt>typology</dt><dd>{escape(outlet["typology"])}: {escape(TYPOLOGY.get(outlet["typology"], ""))}</dd>'
-            f'<dt>state-controlled</dt><dd>{status}</dd><dt>matched by</dt><dd>{how} {evidence}</dd>'
-            f'<dt>sources</dt><dd><ul>{sources}</ul></dd></dl>')
+    return (f'<dl class="facts"><dt>outlet</dt><dd><b>{escape(outlet["name"])}</b> {escape(outlet.get("key") or "")}</dd>'
+            f'<dt>owner</dt><dd>{escape(outlet["owner"] or "–")}</dd><dt>country</dt><dd>{escape(outlet["country"] or "–")}</dd>'
+            f'<dt>ASD typology</dt><dd>{escape(typology or "–")}{": " + escape(TYPOLOGY.get(typology, "")) if typology else ""}</dd>'
+            f'<dt>state-controlled</dt><dd>{status}</dd><dt>FakeNewsCorpus</dt><dd>{escape(fnc)}</dd>'
+            f'<dt>matched by</dt><dd>{how} {evidence}</dd><dt>sources</dt><dd><ul>{sources}</ul></dd></dl>'
+            '<p class="muted">Facts about the outlet, not a verdict: they enter the score only as its prior.</p>')
 
 
 def _reasons(record: dict) -> str:
-    cred = record["credibility"]
-    if not cred["reasons"]:
-        return '<p class="muted">No marker or outlet fact moved the score from the model\'s baseline.</p>'
+    cred = Credibility(**{**record["credibility"], "reasons": [Reason(**r) for r in record["credibility"]["reasons"]]})
+    if not cred.reasons:
+        return '<p class="muted">No marker or outlet fact moved the score from a typical real page.</p>'
     items = []
-    for r in cred["reasons"]:
-        links = ", ".join(f'<a href="#s{i}">{i}</a>' for i in r["sentences"][:20]) + (" …" if len(r["sentences"]) > 20 else "")
+    for r in cred.reasons:
+        links = ", ".join(f'<a href="#s{i}">{i}</a>' for i in r.sentences[:20]) + (" …" if len(r.sentences) > 20 else "")
         where = f' <span class="muted">sentences {links}</span>' if links else ""
-        items.append(f'<li><span class="eff">{r["effect"]:+.2f}</span> {escape(r["feature"])} = {r["value"]:.3g}{where}</li>')
+        items.append(f'<li><span class="eff">{r.effect:+.2f}</span> {escape(reason_words(r, cred))}{where}</li>')
     return f'<ul class="reasons">{"".join(items)}</ul>'
 
 
@@ -120,7 +133,8 @@ def article_page(record: dict, title: str, labels: Sequence[str], thresholds: di
     head = (f'<h2 style="margin-top:0">{escape(title)}</h2><p class="muted">{escape(record["id"])}{where} · '
             f'language {escape(record["lang"])} · {len(record["sentences"])} sentences</p>')
     judged = (f'<div class="n">{cred["score"]:.2f} {band_chip(cred["band"])}</div>'
-              f'<p class="muted">What moved it (each feature\'s effect on the score: with it, minus without it):</p>{_reasons(record)}'
+              f'<p class="muted">{escape(summary_words(Credibility(cred["score"], cred["band"], [], None, cred.get("evidence"))))}</p>'
+              f'<p class="muted">What moved it (each one\'s effect on the score: as it is, minus a typical real page):</p>{_reasons(record)}'
               if cred else '<p class="muted">No credibility model in the model folder that scored this.</p>')
     summary = (f'<div class="grid2"><div class="card"><div class="l">credibility</div>{judged}</div>'
                f'<div class="card"><div class="l">outlet facts</div>{_outlet_facts(record)}</div></div>')
@@ -130,19 +144,26 @@ def article_page(record: dict, title: str, labels: Sequence[str], thresholds: di
 
 def _group_table(groups: Sequence[Group], labels: Sequence[str], what: str) -> str:
     head = "".join(f'<th class="num">{escape(short_label(label))} /1k</th>' for label in labels)
+    pooled = any(g.pooled for g in groups)
     rows = []
     for g in groups:
         bands = ", ".join(f"{k} {v}" for k, v in sorted(g.bands.items()))
         dens = "".join(f'<td class="num">{g.density(label):.1f}</td>' for label in labels)
-        rows.append(f'<tr><td>{escape(g.name)}</td><td class="num">{g.articles}</td><td class="num" data-v="{g.mean_score:.4f}">{score_bar(g.mean_score)}</td>'
-                    f'<td>{escape(bands)}</td>{dens}</tr>')
-    return (f'<table class="sortable"><thead><tr><th>{what}</th><th class="num">articles</th><th class="num">mean credibility</th><th>bands</th>{head}</tr></thead>'
+        if pooled:
+            low, high = g.pooled.interval() if g.pooled else (0.0, 0.0)
+            cells = (f'<td class="num" data-v="{g.pooled.score:.4f}">{score_bar(g.pooled.score)} {band_chip(g.pooled_band)}'
+                     f' <span class="muted">{low:.2f}-{high:.2f}; {escape(g.pooled.prior.basis)}</span></td>' if g.pooled else '<td class="num">–</td>')
+        else:
+            cells = f'<td class="num" data-v="{g.mean_score:.4f}">{score_bar(g.mean_score)}</td>'
+        rows.append(f'<tr><td>{escape(g.name)}</td><td class="num">{g.articles}</td>{cells}<td>{escape(bands)}</td>{dens}</tr>')
+    score_head = "outlet credibility (prior + articles; 95% interval)" if pooled else "mean credibility"
+    return (f'<table class="sortable"><thead><tr><th>{what}</th><th class="num">articles</th><th class="num">{score_head}</th><th>article bands</th>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table>')
 
 
 def overview_page(rows: Sequence[dict], outlets: Sequence[Group], languages: Sequence[Group], labels: Sequence[str], source: str) -> str:
     """``rows``: one summary per article (id, href, title, outlet, lang, sentences, markers, score, band, reason)."""
-    bands = {b: sum(1 for r in rows if r["band"] == b) for b in load_config("credibility")["bands"]}
+    bands = {b: sum(1 for r in rows if r["band"] == b) for b in [*load_config("credibility")["bands"], "unrated"]}
     flagged = {label: sum(r["markers"].get(label, 0) for r in rows) for label in labels}
     cards = [("articles", len(rows)), ("sentences", sum(r["sentences"] for r in rows))] + [(f"{b} credibility", n) for b, n in bands.items()]
     card_html = "".join(f'<div class="card"><div class="n">{n}</div><div class="l">{escape(label)}</div></div>' for label, n in cards)

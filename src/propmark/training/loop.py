@@ -130,6 +130,17 @@ def _progress(console: Console) -> Progress:
     )
 
 
+def _start_from(folder: Path, base, labels: list[str]) -> MarkerModel:
+    """A model folder's encoder adapters and head, on ``base``, without its page layer (refit here)."""
+    loaded = model_io.load(folder, base)
+    if loaded.spec.labels != labels:
+        raise PropmarkError(f"{folder} predicts {loaded.spec.labels}, the labels are now {labels}")
+    loaded.drop_sequence()
+    loaded.spec.calibration, loaded.spec.thresholds = [], []
+    loaded.train()
+    return loaded
+
+
 def train(cfg: TrainConfig, console: Console | None = None, replace: bool = False) -> dict:
     """Train, choose thresholds on dev, measure on the held-out test split, write the model folder.
 
@@ -159,12 +170,17 @@ def train(cfg: TrainConfig, console: Console | None = None, replace: bool = Fals
         + (f" / own held out {len(own_test)}" if own_test else "") + f" (held out: {cfg.held_out})"
     )
     base = load_base(cfg.base_encoder)
-    spec = ModelSpec(
-        labels=labels, base_encoder=cfg.base_encoder, base_fingerprint=base.fingerprint,
-        text_prefix=cfg.text_prefix, max_length=cfg.max_length, context_window=cfg.context_window,
-        position_features=cfg.position_features, lora=cfg.lora.model_dump(), head=cfg.head.model_dump(),
-    )  # the sequence layer is added after the encoder has trained (fit_sequence)
-    model = MarkerModel(base, spec)
+    if cfg.init_from:
+        model = _start_from(Path(cfg.init_from), base, labels)
+        spec = model.spec
+        console.print(f"[bold]starting from[/] {cfg.init_from} (its adapters and head; page layer, calibration and thresholds refit)")
+    else:
+        spec = ModelSpec(
+            labels=labels, base_encoder=cfg.base_encoder, base_fingerprint=base.fingerprint,
+            text_prefix=cfg.text_prefix, max_length=cfg.max_length, context_window=cfg.context_window,
+            position_features=cfg.position_features, lora=cfg.lora.model_dump(), head=cfg.head.model_dump(),
+        )  # the sequence layer is added after the encoder has trained (fit_sequence)
+        model = MarkerModel(base, spec)
     model.autocast_bf16 = cfg.bf16 and bf16_supported()
     lora_params = [p for n, p in model.named_parameters() if p.requires_grad and "lora_" in n]
     head_params = list(model.head.parameters())

@@ -21,9 +21,9 @@ import tarfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
+from propmark.credibility.domains import registered_domain
 from propmark.errors import DataError
 from propmark.io.files import read_jsonl
 from propmark.io.readers import Article, InputOptions, article_from_bytes
@@ -72,23 +72,6 @@ class Annotation:
                            "units": [[k, v] for k, v in self.units.items()]}, ensure_ascii=False)
 
 
-@lru_cache(maxsize=1)
-def _extract():
-    import tldextract
-
-    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)  # the bundled list: no network
-
-
-def site_of(url: str) -> str:
-    """The registered domain; for a Wayback Machine copy, that of the page it archived."""
-    parts = _extract()(url)
-    site = parts.top_domain_under_public_suffix or parts.domain or url
-    if site == "archive.org" and "/web/" in url:
-        archived = url.split("/web/", 1)[1].split("/", 1)[-1]  # drop the capture's timestamp
-        return site_of(archived) if "." in archived else site
-    return site
-
-
 def unit_keys(texts: Iterable[str]) -> list[str]:
     """``sha1(text)[:12]:n`` for the n-th unit with that text in the document: stable, and no text."""
     seen: Counter = Counter()
@@ -123,7 +106,7 @@ def _trafilatura_eval(root: Path) -> Iterator[RealDocument]:
     for name, data in _tar_members(root / "html_pages.tar.xz", lambda n: n.startswith(("tests/eval/", "tests/cache/"))):
         file = name.rsplit("/", 1)[-1]
         url = urls.get(file)
-        doc = _page("trafilatura_eval", file, site_of(url) if url else file, data, {"url": url} if url else {})
+        doc = _page("trafilatura_eval", file, registered_domain(url) if url else file, data, {"url": url} if url else {})
         if doc:
             yield doc
 
@@ -140,7 +123,7 @@ def _postlight(root: Path) -> Iterator[RealDocument]:
     for name, data in _tar_members(root / "fixtures_html.tar.xz", lambda n: n.endswith(".html")):
         file = name.rsplit("/", 1)[-1]
         host = file.removesuffix(".html")
-        doc = _page("postlight_parser_fixtures", file, site_of(host), data, {"url": f"https://{host}/"})
+        doc = _page("postlight_parser_fixtures", file, registered_domain(host), data, {"url": f"https://{host}/"})
         if doc:
             yield doc
 
@@ -150,7 +133,7 @@ def _article_extraction(root: Path) -> Iterator[RealDocument]:
     for path in sorted((root / "html").glob("*.html.gz")):
         page_id = path.name.removesuffix(".html.gz")
         url = truth.get(page_id, {}).get("url")
-        doc = _page("article_extraction_benchmark", page_id, site_of(url) if url else page_id, gzip.decompress(path.read_bytes()),
+        doc = _page("article_extraction_benchmark", page_id, registered_domain(url) if url else page_id, gzip.decompress(path.read_bytes()),
                     {"url": url} if url else {})
         if doc:
             yield doc
