@@ -19,7 +19,10 @@ from propmark.raydata import finished_blocks, plan_blocks, score_ray  # noqa: E4
 
 @pytest.fixture(scope="module")
 def local_ray():
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
+    try:
+        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
+    except Exception as exc:  # a sandbox without shared memory or process limits for Ray: say so, do not pass
+        pytest.skip(f"a local Ray instance could not start here: {exc}")
     yield
     ray.shutdown()
 
@@ -77,7 +80,7 @@ def test_ray_scores_what_one_process_scores(tmp_path: Path, tiny_model: Path, lo
     assert again.skipped == again.blocks and again.results == 0
 
 
-def test_a_killed_ray_run_resumes_with_nothing_lost_or_doubled(tmp_path: Path, tiny_model: Path) -> None:
+def test_a_killed_ray_run_resumes_with_nothing_lost_or_doubled(tmp_path: Path, tiny_model: Path, local_ray) -> None:
     src = _inputs(tmp_path / "in", files=480, records=0)
     (src / "records.jsonl").unlink()
     out = tmp_path / "ray-out"
@@ -85,7 +88,7 @@ def test_a_killed_ray_run_resumes_with_nothing_lost_or_doubled(tmp_path: Path, t
             f"score_ray([{str(src)!r}], {str(out)!r}, model={str(tiny_model)!r}, block_articles=16, actors=1)")
     proc = subprocess.Popen([sys.executable, "-c", code], start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 240
-    while time.time() < deadline and not finished_blocks(str(out)):
+    while time.time() < deadline and not finished_blocks(str(out)) and proc.poll() is None:
         time.sleep(0.02)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()

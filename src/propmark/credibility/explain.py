@@ -26,9 +26,20 @@ def summary_words(credibility: Credibility) -> str:
             f"outlet prior: {prior.get('basis', 'none')}")
 
 
-def _source(source: str) -> str:
+SOURCES = {
+    "asd": "ASD state-media profiles (State Media Monitor typology, MIT)",
+    "fnc": "FakeNewsCorpus / OpenSources website list (Apache-2.0)",
+    "eu-ban": "EU broadcast suspension, Council Regulation (EU) 833/2014 Art. 2f / Annex XV",
+    "imprint": "the outlet's own imprint or standing notice",
+}
+
+
+def source_words(source: str, short: bool = False) -> str:
+    """A provenance entry ("asd:359", "eu-ban") in words; ``short`` for one terminal line."""
     kind, _, row = source.partition(":")
-    return {"asd": f"ASD row {row}", "fnc": f"FakeNewsCorpus row {row}"}[kind] if row and kind in ("asd", "fnc") else source
+    if row and kind in ("asd", "fnc"):
+        return f"{'ASD' if kind == 'asd' else 'FakeNewsCorpus'} row {row}" if short else f"{SOURCES[kind]}, row {row}"
+    return source if short else SOURCES.get(source, source)
 
 
 def outlet_words(outlet: dict | None) -> str:
@@ -42,5 +53,5 @@ def outlet_words(outlet: dict | None) -> str:
     status = "no ASD entry" if typology is None else f"ASD {typology}, {'state-controlled' if outlet['state_controlled'] else 'not state-controlled'}"
     fnc = f"; FakeNewsCorpus: {', '.join(outlet['fnc_types'])}" if outlet.get("fnc_types") else ""
     where = "; ".join(x for x in (outlet.get("key"), outlet.get("country"), outlet.get("owner") and f"owner {outlet['owner']}") if x)
-    sources = ", ".join(_source(s) for s in outlet["sources"][:6]) + (" …" if len(outlet["sources"]) > 6 else "")
+    sources = ", ".join(source_words(s, short=True) for s in outlet["sources"][:6]) + (" …" if len(outlet["sources"]) > 6 else "")
     return f"outlet: {outlet['name']} ({where}; {status}{fnc}; matched by {outlet['matched_by']} {outlet['evidence']!r}; sources: {sources})"

@@ -11,19 +11,13 @@ from collections.abc import Sequence
 from html import escape
 
 from propmark.config import load_config
-from propmark.credibility.explain import reason_words, summary_words
+from propmark.credibility.explain import reason_words, source_words, summary_words
 from propmark.credibility.model import band_for
 from propmark.result import Credibility, Reason
 from propmark.report.aggregate import Group
 from propmark.cli.console import short_label
 from propmark.report.charts import density_bars
 
-SOURCES = {
-    "asd": "ASD state-media profiles (State Media Monitor typology, MIT)",
-    "fnc": "FakeNewsCorpus / OpenSources website list (Apache-2.0)",
-    "eu-ban": "EU broadcast suspension, Council Regulation (EU) 833/2014 Art. 2f / Annex XV",
-    "imprint": "the outlet's own imprint or standing notice",
-}
 TYPOLOGY = {
     "SC": "state-controlled", "CaPu": "captured public media", "CaPr": "captured private media",
     "ISFM": "independent state-funded and state-managed", "ISF": "independent state-funded",
@@ -88,20 +82,13 @@ def _paragraphs(record: dict, labels: Sequence[str], thresholds: dict[str, float
     return "".join(out)
 
 
-def _source(source: str) -> str:
-    kind, _, row = source.partition(":")
-    if row and kind in ("asd", "fnc"):
-        return f"{SOURCES[kind]}, row {row}"
-    return SOURCES.get(source, source)
-
-
 def _outlet_facts(record: dict) -> str:
     outlet = (record["credibility"] or {}).get("outlet")
     meta = record.get("meta", {})
     given = ", ".join(f"{k}: {escape(str(meta[k]))}" for k in ("outlet", "url") if meta.get(k)) or "no url or outlet given"
     if outlet is None:
         return f'<p class="muted">On no outlet list (ASD, FakeNewsCorpus, defaults/outlets.yaml); {given}.</p>'
-    sources = "".join(f"<li>{escape(_source(src))}</li>" for src in outlet["sources"][:12])
+    sources = "".join(f"<li>{escape(source_words(src))}</li>" for src in outlet["sources"][:12])
     typology = outlet.get("typology")
     status = "yes" if outlet["state_controlled"] else ("no" if typology else "not listed by ASD")
     fnc = ", ".join(outlet.get("fnc_types") or []) or "not listed"
