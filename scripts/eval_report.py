@@ -537,6 +537,15 @@ def seed_rows(model_dir: Path) -> list[str]:
     return lines + [""]
 
 
+def probe_words(model) -> str:
+    probe = model.info.get("probe")
+    if not model.probe or not probe:
+        return "style_probe: not fitted (the articles were scored without their unit embeddings)."
+    return (f"style_probe is a logistic regression on the mean body-unit embedding of the marker model, fitted on the same "
+            f"training articles (C = {probe['C']} of {probe['grid']} by out-of-fold AUROC, {probe['cv_auroc']}); its train "
+            "AUROC below is out of fold.")
+
+
 def credibility_section(model_dir: Path, data_dir: Path) -> list[str]:
     """Section 6: the fitted model's own record (`propmark fit-credibility` measures it), MBFC outlet rows, the seeds."""
     from propmark.credibility.model import FILE, CredibilityModel
@@ -548,13 +557,14 @@ def credibility_section(model_dir: Path, data_dir: Path) -> list[str]:
              f"Content weights fitted on {', '.join(f'{n} {c}' for c, n in info['train_articles'].items())} training articles "
              f"(C = {info['C']}); the real-page scale from {info['reference_pages']} annotated real pages of the marker model's "
              f"train split. Target: {info['target']}. A feature gets a weight only where the 95% bootstrap interval of its "
-             "train AUROC is above 0.5 (resampled by outlet).", "",
+             "train AUROC is above 0.5 (resampled by outlet). " + probe_words(model), "",
              "| feature | train AUROC [95%] | weight |", "|---|---:|---:|"]
     for name, weight in zip(model.features, model.weights):
         sig = info["feature_signal"][name]
         lines.append(f"| {name} | {sig['auroc']} {sig['auroc_95']} | {f'{weight:+.3f}' if weight else '0 (no signal)'} |")
-    lines += ["", "Article level, held-out articles (content = the markers alone; prior = the outlet lists alone; both = "
-              "the score propmark reports; AUROC [95% bootstrap interval] and ECE of P(low)):", "",
+    lines += ["", "Article level, held-out articles (content = the article alone: its markers and how it reads; prior = the "
+              "outlet lists alone; both = the score propmark reports; AUROC [95% bootstrap interval] and ECE of P(low)). "
+              "Real pages are measured only where their outlet is listed (an unlisted outlet has no judgement):", "",
               "| test set | articles | low | content | content ECE | prior | both | both ECE | marker count |",
               "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for corpus, m in info["evaluation"].items():

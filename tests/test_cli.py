@@ -78,7 +78,7 @@ def test_eval_json_has_the_documented_shape(tiny_model: Path) -> None:
         (["score", "/no/such/folder"], "no such file or folder"),
         (["check", "/no/such/file.txt"], "not a file"),
         (["eval", "/no/such/data.jsonl"], "no such file"),
-        (["train", "--data", "/no/such/data.jsonl", "--output", "/tmp/x"], "no such file"),
+        (["train", "--data", "/no/such/data.jsonl", "--output", "/no/such/model"], "no such file"),
     ],
 )
 def test_user_mistakes_give_one_line_and_exit_2(args: list[str], message: str, tiny_model: Path) -> None:
@@ -181,5 +181,6 @@ def test_fit_credibility_seals_a_model_measured_on_held_out_articles(tiny_model:
     fitted = CredibilityModel.read(model / "credibility.json")
     assert fitted.info["train_articles"] == {"newsagendas": 30} and fitted.info["reference_pages"] == 3
     assert fitted.info["evaluation"]["newsagendas"]["content"]["articles"] == 10
+    assert fitted.probe is not None and len(fitted.probe["weights"]) == 32  # read from the tiny encoder's unit embeddings
     assert "credibility.json" in folder.verify(model)  # sealed into the manifest
     assert "held-out articles" in result.output

@@ -12,6 +12,7 @@ from propmark.credibility.fit import Row, fit, marker_count
 from propmark.credibility.model import CredibilityModel
 from propmark.credibility.pooling import OutletEstimate
 from propmark.credibility.prior import Prior, logit, prior_for
+from propmark.credibility.probe import fit_probe
 from propmark.credibility.outlets import Outlet
 from propmark.errors import PropmarkError
 from propmark.result import Result
@@ -184,3 +185,63 @@ def test_newsagendas_reader_keeps_scored_articles_their_split_and_their_source_t
     assert items[0].article.text == "A title\nFirst para.\nSecond para."
     assert items[0].outlet.fnc_types == ("conspiracy",) and prior_for(items[0].outlet).basis == "FakeNewsCorpus 'conspiracy'"
     assert items[1].outlet is None and not prior_for(items[1].outlet).listed
+
+
+def _embedded_rows(n: int, seed: int = 0) -> list[Row]:
+    """Rows whose markers say nothing and whose body embeddings lean one way when the article is low."""
+    rows = _rows(n, "unsourced_mean_score", seed)
+    rng = np.random.default_rng(seed + 1)
+    for r in rows:
+        r.values["unsourced_mean_score"] = float(abs(rng.normal(1.0, 0.5)))
+        r.values["boilerplate_share"] = 0.5
+        r.embedding = rng.normal(0, 1, 16) + (np.r_[1.5, np.zeros(15)] if r.low else 0.0)
+    return rows
+
+
+def test_the_probe_is_linear_on_the_mean_so_an_article_is_the_mean_of_its_units() -> None:
+    rng = np.random.default_rng(3)
+    y = np.arange(120) % 2
+    X = rng.normal(0, 1, (120, 8)) + np.outer(y, np.r_[2.0, np.zeros(7)])
+    probe, oof = fit_probe(X, y, [str(i) for i in range(120)], [0.01, 1.0], 5, 13)
+    assert probe.cv_auroc > 0.85 and len(oof) == 120 and probe.C in (0.01, 1.0)
+    units = rng.normal(0, 1, (5, 8))
+    assert probe.value(units.mean(0)) == pytest.approx(float(probe.unit_values(units).mean()))
+
+
+def test_fit_learns_how_articles_read_and_judges_the_probe_out_of_fold(tmp_path: Path) -> None:
+    rows = _embedded_rows(400)
+    model = fit(rows)
+    weights = dict(zip(model.features, model.weights))
+    assert weights["style_probe"] > 0 and model.probe is not None
+    assert model.info["evaluation"]["newsagendas"]["content"]["auroc"] > 0.8
+    train = [r for r in rows if r.split == "train"]
+    probe = model._probe
+    assert any(abs(r.values["style_probe"] - probe.value(r.embedding)) > 1e-6 for r in train)  # out-of-fold, not refitted
+    test = [r for r in rows if r.split == "test"]
+    assert all(r.values["style_probe"] == pytest.approx(probe.value(r.embedding)) for r in test)
+    (tmp_path / "credibility.json").write_text(model.to_json())
+    again = CredibilityModel.read(tmp_path / "credibility.json")
+    assert again._probe.value(test[0].embedding) == pytest.approx(probe.value(test[0].embedding), abs=1e-4)
+
+
+def test_assess_names_the_sentences_that_read_most_like_low_credibility_articles() -> None:
+    model = fit(_embedded_rows(400))
+    record = _article()
+    embeddings = np.zeros((6, 16))
+    embeddings[2, 0] = 8.0  # the minister's sentence leans the probe's way
+    result = asdict(model.assess(_result(record), embeddings))
+    reasons = {r["feature"]: r for r in result["reasons"]}
+    assert reasons["style_probe"]["sentences"][0] == 2 and 4 not in reasons["style_probe"]["sentences"]  # body only
+    without = {r["feature"] for r in _assess(model, record)["reasons"]}
+    assert "style_probe" not in without  # no embeddings: no evidence either way, not a typical page's reason
+
+
+def test_real_pages_of_unlisted_outlets_carry_no_judgement(tmp_path: Path) -> None:
+    from propmark.credibility.datasets import real_pages
+
+    lines = [{"text": "Der Rat tagte.", "labels": [], "doc_id": "a/1", "outlet": "lokalblatt-nirgendwo.de"},
+             {"text": "Die Lage ist ernst.", "labels": [], "doc_id": "b/1", "outlet": "https://de.rt.com/x"}]
+    (tmp_path / "real.jsonl").write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    items = {i.article.id: i for i in real_pages([tmp_path / "real.jsonl"], {"a/1", "b/1"})}
+    assert items["a/1"].low is None  # absence from the lists is not a verdict
+    assert items["b/1"].low is True and items["b/1"].split == "test"

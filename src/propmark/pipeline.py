@@ -20,7 +20,7 @@ from propmark.config.schemas import BatchConfig
 from propmark.credibility import CredibilityModel, load_for
 from propmark.io.readers import Article
 from propmark.markers import folder
-from propmark.markers.inference import document_probabilities
+from propmark.markers.inference import document_predictions, document_probabilities
 from propmark.markers.model import MarkerModel
 from propmark.markers.optimize import optimize
 from propmark.result import Result, Unit
@@ -73,7 +73,8 @@ class Predictor:
     def probabilities(self, documents: list[list[str]], layouts: list[list[dict | None]] | None = None) -> list[np.ndarray]:
         return document_probabilities(self.model, documents, self.batch_size, layouts=layouts)
 
-    def _result(self, article: Article, lang: str, segments: list[Segment], probs: np.ndarray, layouts: list) -> Result:
+    def _result(self, article: Article, lang: str, segments: list[Segment], probs: np.ndarray, layouts: list,
+                embeddings: np.ndarray) -> Result:
         flags = probs >= self.thresholds
         units = []
         for seg, p, f, layout in zip(segments, probs, flags, layouts):
@@ -86,15 +87,20 @@ class Predictor:
         markers = {name: int(flags[:, j].sum()) if len(flags) else 0 for j, name in enumerate(self.labels)}
         result = Result(article.id, article.source or article.id, lang, units, markers, dict(article.meta), None, self.fingerprint)
         if self.credibility is not None:
-            result.credibility = self.credibility.assess(result)
+            result.credibility = self.credibility.assess(result, embeddings)
         return result
+
+    def score_embedded(self, articles: list[Article]) -> list[tuple[Result, np.ndarray]]:
+        """Results with each article's unit embeddings (what the credibility fit reads), classified together."""
+        langs, segmented = zip(*(units(a) for a in articles)) if articles else ((), ())
+        layouts = [unit_layouts(a, segs) for a, segs in zip(articles, segmented)]
+        outputs = document_predictions(self.model, [[s.text for s in segs] for segs in segmented], self.batch_size, layouts=layouts)
+        return [(self._result(a, lang, segs, p, lay, e), e)
+                for a, lang, segs, (p, e), lay in zip(articles, langs, segmented, outputs, layouts)]
 
     def score_group(self, articles: list[Article]) -> list[Result]:
         """Classify articles together, so their sentences share encoder batches (and repeats are encoded once)."""
-        langs, segmented = zip(*(units(a) for a in articles)) if articles else ((), ())
-        layouts = [unit_layouts(a, segs) for a, segs in zip(articles, segmented)]
-        probs = self.probabilities([[s.text for s in segs] for segs in segmented], layouts)
-        return [self._result(a, lang, segs, p, lay) for a, lang, segs, p, lay in zip(articles, langs, segmented, probs, layouts)]
+        return [result for result, _ in self.score_embedded(articles)]
 
     def score(self, articles: Iterable[Article], group: int = 16) -> Iterator[Result]:
         """Results in input order, ``group`` articles at a time."""

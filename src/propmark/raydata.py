@@ -23,7 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from propmark.errors import PropmarkError
-from propmark.io.readers import HTML_SUFFIXES, InputOptions, InputProblem, SUFFIXES, _jsonl, _record, _text_stream, article_from_bytes
+from propmark.io.readers import (
+    HTML_SUFFIXES, SUFFIXES, InputOptions, InputProblem, article_from_bytes, article_from_record, jsonl_articles, text_stream,
+)
 
 BLOCK = re.compile(r"^block-(\d{5})\.(parquet|jsonl)$")
 SCAN_CHUNK = 1 << 22
@@ -133,9 +135,9 @@ def _articles(filesystem, block: Block, options: InputOptions) -> list:
                 out.append(InputProblem(path, f"unreadable ({exc})"))
                 continue
             if suffix == ".csv":
-                from propmark.io.readers import _csv
+                from propmark.io.readers import csv_articles
 
-                out += list(_csv(_text_stream(io.BufferedReader(io.BytesIO(data))), path, options))
+                out += list(csv_articles(text_stream(io.BufferedReader(io.BytesIO(data))), path, options))
             else:
                 out.append(article_from_bytes(path, data, suffix in HTML_SUFFIXES, options, {"path": path}))
         return out
@@ -144,10 +146,10 @@ def _articles(filesystem, block: Block, options: InputOptions) -> list:
         with filesystem.open_input_file(path) as handle:
             handle.seek(block.start)
             data = handle.read(block.end - block.start)
-        return list(_jsonl(_text_stream(io.BufferedReader(io.BytesIO(data))), path, options, block.first_line))
+        return list(jsonl_articles(text_stream(io.BufferedReader(io.BytesIO(data))), path, options, block.first_line))
     with filesystem.open_input_file(path) as handle:
         table = pq.ParquetFile(handle).read_row_group(block.start)
-    return [_record(row, f"{path}:rowgroup{block.start}:{i + 1}", options) for i, row in enumerate(table.to_pylist())]
+    return [article_from_record(row, f"{path}:rowgroup{block.start}:{i + 1}", options) for i, row in enumerate(table.to_pylist())]
 
 
 class _Scorer:

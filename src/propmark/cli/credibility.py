@@ -18,7 +18,7 @@ def fit_credibility_cmd(
     corpus: Optional[list[Path]] = typer.Option(None, help="Labeled sentence JSONL files or folders holding those articles (default: training/corpus and training/seeds.jsonl)."),
     model: Optional[Path] = ModelOpt,
 ) -> None:
-    """Learn article credibility from marker features on the real-page scale; report AUROC and calibration on held-out articles.
+    """Learn article credibility from marker features and how the body reads (style_probe), on the real-page scale; report AUROC and calibration on held-out articles.
 
     Build the outlet table first (`propmark import outlets ../shared/data/source_lists`) so
     the outlet priors of the measured articles are those a user's scoring will see.
@@ -49,11 +49,13 @@ def fit_credibility_cmd(
         predictor = Predictor.load(model_dir, credibility=False)
         with Progress(TextColumn("scoring labeled articles"), MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True) as progress:
             task = progress.add_task("scoring", total=len(labeled))
-            results = []
-            for result in predictor.score(item.article for item in labeled):
-                results.append(result)
-                progress.advance(task)
-        fitted = fit(rows_from(results, labeled), lambda line: err.print(line))
+            results, embeddings = [], []
+            for start in range(0, len(labeled), 16):
+                for result, rows in predictor.score_embedded([item.article for item in labeled[start:start + 16]]):
+                    results.append(result)
+                    embeddings.append(rows)
+                    progress.advance(task)
+        fitted = fit(rows_from(results, labeled, embeddings), lambda line: err.print(line))
         folder.add_file(model_dir, folder.CREDIBILITY, fitted.to_json())
         out.print(credibility_fit_table(fitted))
         err.print(f"[green]credibility model sealed into {model_dir / folder.CREDIBILITY}[/]")

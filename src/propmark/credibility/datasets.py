@@ -26,7 +26,7 @@ from propmark.training.corpus import load_documents
 @dataclass
 class LabeledArticle:
     article: Article
-    low: bool
+    low: bool | None  # None: no judgement (a real page of an unlisted outlet), measured never, pooled per outlet still
     corpus: str  # "own", "newsagendas" or "real"
     split: str  # "train" or "test"
     group: str = ""  # the outlet, or the article itself
@@ -95,7 +95,8 @@ def real_pages(files: list[Path], held_out: set[str]) -> list[LabeledArticle]:
     They carry no credibility judgement: those outside the marker model's ``held_out``
     (dev and test) splits are the reference pages (a hash-chosen ``fit.reference_pages`` of
     them: the scale needs hundreds, not all) (the real-page scale); the rest are measured against their outlet's
-    list prior (low where it is P(low) >= 0.5), which only says something for listed outlets.
+    list prior (low where it is P(low) >= 0.5) where the outlet is listed. An unlisted outlet's
+    page has no judgement (``low`` None): absence from the lists is not a verdict of credibility.
     """
     units: dict[str, list[str]] = defaultdict(list)
     site: dict[str, str] = {}
@@ -116,6 +117,6 @@ def real_pages(files: list[Path], held_out: set[str]) -> list[LabeledArticle]:
         article = Article(doc_id, "\n".join(texts), {"outlet": site[doc_id]}, doc_id)
         match = identify(article.meta, {})
         prior = prior_for(match.outlet if match else None)
-        low = prior.listed and prior.mean >= 0.0
+        low = bool(prior.mean >= 0.0) if prior.listed else None
         out.append(LabeledArticle(article, low, "real", "test" if doc_id in held_out else "train", site[doc_id]))
     return out

@@ -21,7 +21,7 @@ def summary_words(credibility: Credibility) -> str:
     evidence = credibility.evidence or {}
     low, high = evidence.get("interval", [credibility.score, credibility.score])
     prior = evidence.get("prior", {})
-    unrated = " (unrated: an unlisted outlet and one article without markers against it)" if credibility.band == "unrated" else ""
+    unrated = " (unrated: an unlisted outlet, and too few articles to call it high)" if credibility.band == "unrated" else ""
     return (f"credibility {credibility.score:.2f} ({credibility.band}{unrated}), 95% interval {low:.2f}-{high:.2f}; "
             f"outlet prior: {prior.get('basis', 'none')}")
 

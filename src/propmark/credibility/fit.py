@@ -5,7 +5,9 @@ so the measured AUROC includes the marker model's own errors, as a user would me
 Each feature is first put on the real-page scale (its place among real reference pages)
 and gets a weight only where it ranks the training articles above chance (the 95%
 bootstrap interval of its AUROC above 0.5, resampled by outlet); the rest stay at 0 and
-are reported. Each corpus gets its own intercept (NewsAgendas is 42% low, real pages are
+are reported. ``style_probe`` is fitted first, on the training articles' unit embeddings;
+the training rows get its out-of-fold values, so its gate and weight are judged on articles
+it did not learn from. Each corpus gets its own intercept (NewsAgendas is 42% low, real pages are
 not); at inference the intercept is the one at which real reference pages average the
 configured base rate. The measured rows keep prior, content and both apart, beside the
 baseline a newsroom would try first: count the flagged sentences.
@@ -23,10 +25,11 @@ from sklearn.metrics import brier_score_loss, roc_auc_score
 
 from propmark.config import load_config
 from propmark.credibility.datasets import LabeledArticle
-from propmark.credibility.features import article_features, feature_names
+from propmark.credibility.features import article_features, body_rows, feature_names, transform
 from propmark.credibility.model import CredibilityModel
 from propmark.credibility.pooling import OutletEstimate, sigmoid
 from propmark.credibility.prior import Prior, prior_for
+from propmark.credibility.probe import Probe, fit_probe
 from propmark.errors import DataError
 from propmark.markers.calibration import bin_index, expected_calibration_error
 from propmark.result import Result
@@ -40,23 +43,26 @@ SD_FLOOR = 0.05
 class Row:
     values: dict[str, float]
     count: int  # flagged marker sentences, the baseline's only input
-    low: bool
+    low: bool | None  # None: no judgement (pooled per outlet, never measured)
     corpus: str
     split: str
     group: str  # the outlet (or the article where none is known): resampling and splits go by it
     prior: Prior
+    embedding: np.ndarray | None = None  # the mean body-unit embedding, which style_probe reads
 
 
 def marker_count(result: Result) -> int:
     return sum(1 for s in result.sentences if set(s.labels) & set(MARKERS_COUNTED))
 
 
-def rows_from(results: Sequence[Result], labeled: Sequence[LabeledArticle]) -> list[Row]:
+def rows_from(results: Sequence[Result], labeled: Sequence[LabeledArticle], embeddings: Sequence[np.ndarray] | None = None) -> list[Row]:
+    """One row per scored article; ``embeddings``, per article, its unit embeddings (for style_probe)."""
     rows = []
-    for result, item in zip(results, labeled):
+    for n, (result, item) in enumerate(zip(results, labeled)):
         values, _, match = article_features(result)
         outlet = item.outlet or (match.outlet if match else None)
-        rows.append(Row(values, marker_count(result), item.low, item.corpus, item.split, item.group, prior_for(outlet)))
+        mean = body_rows(result, embeddings[n])[1].mean(0) if embeddings is not None and len(result.sentences) else None
+        rows.append(Row(values, marker_count(result), item.low, item.corpus, item.split, item.group, prior_for(outlet), mean))
     return rows
 
 
@@ -95,13 +101,40 @@ def measure(y: np.ndarray, p: np.ndarray, groups: Sequence[str], rounds: int, se
 
 def reference(rows: Sequence[Row], names: Sequence[str]) -> dict[str, list[float]]:
     """Mean and spread of log(1 + value) per feature over the reference rows: the real-page scale."""
-    logs = np.log1p(np.maximum(np.array([[r.values[n] for n in names] for r in rows], dtype=float), 0.0))
+    logs = _transformed(rows, names)
     return {n: [round(float(logs[:, i].mean()), 6), round(max(float(logs[:, i].std()), SD_FLOOR), 6)] for i, n in enumerate(names)}
 
 
+def _transformed(rows: Sequence[Row], names: Sequence[str]) -> np.ndarray:
+    return np.array([[transform(n, r.values[n] or 0.0) for n in names] for r in rows], dtype=float)
+
+
 def _scaled(rows: Sequence[Row], ref: dict[str, list[float]], names: Sequence[str]) -> np.ndarray:
-    logs = np.log1p(np.maximum(np.array([[r.values[n] for n in names] for r in rows], dtype=float), 0.0))
-    return (logs - np.array([ref[n][0] for n in names])) / np.array([ref[n][1] for n in names])
+    return (_transformed(rows, names) - np.array([ref[n][0] for n in names])) / np.array([ref[n][1] for n in names])
+
+
+def _add_probe(rows: Sequence[Row], corpora: Sequence[str], fcfg: dict, seed: int, log: Callable[[str], None]) -> dict | None:
+    """Fit style_probe on the training rows' embeddings and give every row its value (out-of-fold for training rows).
+
+    Without embeddings (rows built from results alone) the feature stays missing and the
+    probe unfitted: it then carries no weight.
+    """
+    training = lambda r: r.split == "train" and r.corpus in corpora and r.low is not None  # noqa: E731
+    train = [r for r in rows if training(r)]
+    if any(r.embedding is None for r in train):
+        return None
+    X = np.stack([r.embedding for r in train])
+    y = np.array([r.low for r in train], dtype=int)
+    probe, oof = fit_probe(X, y, [r.group for r in train], [float(c) for c in fcfg["probe_C"]], int(fcfg["probe_folds"]), seed)
+    log(f"style_probe: C = {probe.C}, out-of-fold AUROC on the training articles {probe.cv_auroc}")
+    for r, v in zip(train, oof):
+        r.values["style_probe"] = float(v)
+    saved = probe.as_dict()
+    probe = Probe(**saved)  # as stored (rounded), so the rows measured are scored as a user's will be
+    for r in rows:
+        if not training(r) and r.embedding is not None:
+            r.values["style_probe"] = probe.value(r.embedding)
+    return saved
 
 
 def _intercept_for(base_rate: float, scores: np.ndarray) -> float:
@@ -127,9 +160,10 @@ def fit(rows: Sequence[Row], log: Callable[[str], None] = lambda _: None, train_
     C, seed, rounds = float(fcfg["C"]), int(fcfg["seed"]), int(fcfg["bootstrap"])
     corpora = list(train_corpora or fcfg["train_corpora"])
     names = feature_names()
-    train = [r for r in rows if r.split == "train" and r.corpus in corpora]
+    train = [r for r in rows if r.split == "train" and r.corpus in corpora and r.low is not None]
     if len({r.low for r in train}) < 2:
         raise DataError("the training articles need both low-credibility and other judgements")
+    probe = _add_probe(rows, corpora, fcfg, seed, log)
     pages = [r for r in rows if r.corpus == "real" and r.split == "train"] or train
     ref = reference(pages + train, names)
     X, y = _scaled(train, ref, names), np.array([r.low for r in train], dtype=float)
@@ -153,27 +187,27 @@ def fit(rows: Sequence[Row], log: Callable[[str], None] = lambda _: None, train_
     alphas = {c: float(a) for c, a in zip(corpora, coef[len(keep):])}
     shift = _scaled(pages, ref, names) @ weights
     intercept = _intercept_for(float(fcfg["base_rate"]), shift)
-    model = CredibilityModel(names, [round(float(w), 6) for w in weights], round(intercept, 6), ref, float(cfg["sigma"]))
+    model = CredibilityModel(names, [round(float(w), 6) for w in weights], round(intercept, 6), ref, float(cfg["sigma"]), probe=probe)
     for name in names:
         log(f"{name}: train AUROC {signal[name]['auroc']} {signal[name]['auroc_95']}, weight {weights[names.index(name)]:.3f}")
     evaluation = {}
     for corpus in sorted({r.corpus for r in rows if r.split == "test"}):
-        test = [r for r in rows if r.split == "test" and r.corpus == corpus]
+        test = [r for r in rows if r.split == "test" and r.corpus == corpus and r.low is not None]
         evaluation[corpus] = evaluate(model, test, alphas.get(corpus), rounds, seed)
         log(f"{corpus} test: content AUROC {evaluation[corpus]['content']['auroc']}, prior {evaluation[corpus]['prior']['auroc']}, "
             f"both {evaluation[corpus]['both']['auroc']}")
-    content = {id(r): model.content_log_odds(r.values) for r in rows if r.corpus == "real"}
     readings: dict[str, list[float]] = {}
     for r in rows:
         if r.corpus == "real":
             n, total = readings.get(r.group, [0, 0.0])
-            readings[r.group] = [n + 1, round(total + content[id(r)], 4)]
+            readings[r.group] = [n + 1, round(total + model.content_log_odds(r.values), 4)]
     model.info = {
         "target": "P(low): an annotator judged the article low-credibility (own: 'low'; newsagendas: agenda score >= "
-                  f"{fcfg['low_agenda_score']}; real: its outlet's list prior is P(low) >= 0.5)",
+                  f"{fcfg['low_agenda_score']}; real: its outlet is listed and its list prior is P(low) >= 0.5; pages of unlisted outlets are not measured)",
         "train_articles": {c: sum(1 for r in train if r.corpus == c) for c in corpora},
         "reference_pages": len(pages), "corpus_intercepts": {c: round(a, 4) for c, a in alphas.items()},
-        "feature_signal": signal, "outlet_readings": readings, "C": C, "seed": seed, "train_corpora": corpora, "evaluation": evaluation,
+        "feature_signal": signal, "outlet_readings": readings,
+        "probe": {"C": probe["C"], "grid": [float(c) for c in fcfg["probe_C"]], "cv_auroc": probe["cv_auroc"]} if probe else None, "C": C, "seed": seed, "train_corpora": corpora, "evaluation": evaluation,
     }
     return model
 
@@ -195,6 +229,6 @@ def evaluate(model: CredibilityModel, rows: Sequence[Row], intercept: float | No
     out = {name: measure(y, p(v), groups, rounds, seed) for name, v in (("content", content), ("prior", prior), ("both", both))}
     auc = bootstrap_auroc(y, counts, groups, rounds, seed)
     out["marker_count"] = {"auroc": auc[0] if auc else None, "auroc_95": [auc[1], auc[2]] if auc else None}
-    out["feature_auroc"] = {n: (round(float(roc_auc_score(y, [r.values[n] for r in rows])), 4) if len(set(y.tolist())) == 2 else None)
+    out["feature_auroc"] = {n: (round(float(roc_auc_score(y, [r.values[n] or 0.0 for r in rows])), 4) if len(set(y.tolist())) == 2 else None)
                             for n in model.features}
     return out

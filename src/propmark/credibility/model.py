@@ -13,14 +13,16 @@ has weight 0 and is never a reason.
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from propmark.config import load_config
-from propmark.credibility.features import article_features
+import numpy as np
+
+from propmark.credibility.features import article_features, transform
 from propmark.credibility.pooling import OutletEstimate, sigmoid
 from propmark.credibility.prior import Prior, prior_for
+from propmark.credibility.probe import Probe
 from propmark.errors import PropmarkError
 from propmark.result import Credibility, Reason, Result
 
@@ -51,20 +53,30 @@ class CredibilityModel:
     reference: dict[str, list[float]]  # feature -> [mean, sd] of log(1 + value) over real reference pages
     sigma: float
     info: dict = field(default_factory=dict)  # training data, held-out metrics, per-feature AUROC
+    probe: dict | None = None  # style_probe's fitted Probe, as a dict
 
-    def scaled(self, values: dict[str, float]) -> dict[str, float]:
-        return {f: (math.log1p(max(values[f], 0.0)) - self.reference[f][0]) / self.reference[f][1] for f in self.features}
+    def __post_init__(self) -> None:
+        self._probe = Probe(**self.probe) if self.probe else None
 
-    def content_log_odds(self, values: dict[str, float]) -> float:
+    def scaled(self, values: dict[str, float | None]) -> dict[str, float]:
+        """Each feature's place among real reference pages; a missing value (None) is a typical page's (0)."""
+        return {f: 0.0 if values[f] is None else (transform(f, values[f]) - self.reference[f][0]) / self.reference[f][1]
+                for f in self.features}
+
+    def content_log_odds(self, values: dict[str, float | None]) -> float:
         z = self.scaled(values)
         return self.intercept + sum(w * z[f] for f, w in zip(self.features, self.weights))
 
     def estimate(self, prior: Prior, content: float) -> OutletEstimate:
         return OutletEstimate(prior, self.sigma).add(content)
 
-    def assess(self, result: Result) -> Credibility:
-        """Score, band, reasons (largest effect first, with their sentences), outlet facts and the evidence."""
-        values, behind, outlet = article_features(result)
+    def assess(self, result: Result, embeddings: np.ndarray | None = None) -> Credibility:
+        """Score, band, reasons (largest effect first, with their sentences), outlet facts and the evidence.
+
+        ``embeddings``: the article's unit embeddings, which ``style_probe`` reads; without
+        them (or without a fitted probe) that feature counts as a typical page's.
+        """
+        values, behind, outlet = article_features(result, embeddings, self._probe)
         prior = prior_for(outlet.outlet if outlet else None)
         content = self.content_log_odds(values)
         estimate = self.estimate(prior, content)
@@ -72,7 +84,7 @@ class CredibilityModel:
         z = self.scaled(values)
         reasons = []
         for name, weight in zip(self.features, self.weights):
-            if weight == 0.0:
+            if weight == 0.0 or values[name] is None:
                 continue
             typical = self.estimate(prior, content - weight * z[name]).score
             reasons.append(Reason(name, round(values[name], 4), round(weight * z[name], 4), round(score - typical, 4), behind[name]))

@@ -171,7 +171,7 @@ def _kind(mode: int) -> str:
     return "FIFO" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode) else "device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "special file"
 
 
-def _record(record: object, where: str, options: InputOptions) -> Article | InputProblem:
+def article_from_record(record: object, where: str, options: InputOptions) -> Article | InputProblem:
     if not isinstance(record, dict) or not isinstance(record.get("text"), str):
         return InputProblem(where, "needs a string 'text'")
     text, repaired = clean(record["text"])
@@ -191,7 +191,7 @@ def _record(record: object, where: str, options: InputOptions) -> Article | Inpu
     return Article(article_id, text, meta, where)
 
 
-def _text_stream(handle: io.BufferedReader) -> io.TextIOWrapper:
+def text_stream(handle: io.BufferedReader) -> io.TextIOWrapper:
     """Wrap a binary stream as text in the encoding detected from its first 64 KB (BOM dropped)."""
     head = handle.peek(65536)[:65536]
     # cut at a line end (or drop a few bytes) so a multi-byte character is never split
@@ -201,7 +201,7 @@ def _text_stream(handle: io.BufferedReader) -> io.TextIOWrapper:
     return io.TextIOWrapper(handle, encoding=encoding, errors="replace", newline="")
 
 
-def _jsonl(handle: io.TextIOWrapper, name: str, options: InputOptions, first_line: int = 1) -> Iterator[Article | InputProblem]:
+def jsonl_articles(handle: io.TextIOWrapper, name: str, options: InputOptions, first_line: int = 1) -> Iterator[Article | InputProblem]:
     for number, line in enumerate(handle, first_line):
         if not line.strip():
             continue
@@ -211,10 +211,10 @@ def _jsonl(handle: io.TextIOWrapper, name: str, options: InputOptions, first_lin
         except json.JSONDecodeError as exc:
             yield InputProblem(where, f"broken JSON ({exc.msg})")
             continue
-        yield _record(record, where, options)
+        yield article_from_record(record, where, options)
 
 
-def _csv(handle: io.TextIOWrapper, name: str, options: InputOptions) -> Iterator[Article | InputProblem]:
+def csv_articles(handle: io.TextIOWrapper, name: str, options: InputOptions) -> Iterator[Article | InputProblem]:
     """Rows with a reason each: extra fields and a quote left open are listed, never silently dropped."""
     csv.field_size_limit(max(options.max_article_chars * 4, 131072))
     reader = csv.reader(handle, strict=True)
@@ -246,7 +246,7 @@ def _csv(handle: io.TextIOWrapper, name: str, options: InputOptions) -> Iterator
         if len(row) > len(header):
             yield InputProblem(where, f"{len(row)} fields for {len(header)} columns (an unquoted comma or a quote left open?)")
             continue
-        yield _record(dict(zip(header, row)), where, options)
+        yield article_from_record(dict(zip(header, row)), where, options)
 
 
 def article_from_bytes(name: str, data: bytes, html: bool, options: InputOptions, meta: dict | None = None) -> Article | InputProblem:
@@ -280,7 +280,7 @@ def _read_file(path: Path, options: InputOptions) -> Iterator[Article | InputPro
             return
         if suffix in RECORD_SUFFIXES:
             with open(path, "rb", buffering=65536) as raw:
-                yield from (_jsonl if suffix == ".jsonl" else _csv)(_text_stream(raw), name, options)
+                yield from (jsonl_articles if suffix == ".jsonl" else csv_articles)(text_stream(raw), name, options)
             return
         if info.st_size > options.max_file_bytes:
             yield InputProblem(name, f"file of {info.st_size / 2**20:.0f} MB is over the limit of {options.max_file_bytes / 2**20:.0f} MB (--max-file-mb)")
@@ -307,7 +307,7 @@ def _read_stdin(options: InputOptions) -> Iterator[Article | InputProblem]:
     text = decoded.text
     lines = [line for line in text.splitlines() if line.strip()]
     if lines and all(line.lstrip().startswith("{") for line in lines):
-        yield from _jsonl(io.StringIO(text), "-", options)
+        yield from jsonl_articles(io.StringIO(text), "-", options)
     elif lines:
         yield Article("-", text, decoded.meta(), "-")
     else:

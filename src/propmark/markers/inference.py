@@ -1,7 +1,7 @@
 """Sentence probabilities for whole documents: the one inference path used by train, eval and score.
 
 Training's dev checks, ``propmark eval`` and ``propmark score`` all go through
-``document_probabilities`` so the model always sees the same neighbouring context.
+``document_predictions`` so the model always sees the same neighbouring context.
 """
 
 from __future__ import annotations
@@ -26,18 +26,19 @@ def embed_unique(model: MarkerModel, texts: list[str], batch_size: int) -> torch
 
 
 @torch.inference_mode()
-def document_probabilities(
+def document_predictions(
     model: MarkerModel,
     documents: Sequence[Sequence[str]],
     batch_size: int = 32,
     encode: Callable[[list[str]], torch.Tensor] | None = None,
     layouts: Sequence[Sequence[dict | None] | None] | None = None,
-) -> list[np.ndarray]:
-    """Per document, an (n_sentences, n_labels) array of calibrated marker probabilities.
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per document, its (n_sentences, n_labels) calibrated marker probabilities and its unit embeddings.
 
     ``encode`` replaces the encoder (training with a frozen encoder passes its table of
     precomputed embeddings, so dev checks do not re-encode); ``layouts``, per document,
-    each unit's HTML layout (``Block.as_dict``) or None, for the sequence layer.
+    each unit's HTML layout (``Block.as_dict``) or None, for the sequence layer. The
+    embeddings are kept because the credibility model reads them too (``credibility.probe``).
     """
     was_training = model.training
     model.eval()
@@ -49,11 +50,22 @@ def document_probabilities(
     results = []
     for n, doc in enumerate(documents):
         if not doc:
-            results.append(np.zeros((0, len(model.spec.labels)), dtype=np.float32))
+            results.append((np.zeros((0, len(model.spec.labels)), dtype=np.float32), np.zeros((0, embeddings.shape[1]), dtype=np.float32)))
             continue
         rows = embeddings[[unique[t] for t in doc]]
         logits = model.document_logits(rows, [len(t) for t in doc], layouts[n] if layouts else None)
         logits = scale_logits(logits, model.spec.calibration)
-        results.append(torch.sigmoid(logits).numpy())
+        results.append((torch.sigmoid(logits).numpy(), rows.float().numpy()))
     model.train(was_training)
     return results
+
+
+def document_probabilities(
+    model: MarkerModel,
+    documents: Sequence[Sequence[str]],
+    batch_size: int = 32,
+    encode: Callable[[list[str]], torch.Tensor] | None = None,
+    layouts: Sequence[Sequence[dict | None] | None] | None = None,
+) -> list[np.ndarray]:
+    """Per document, an (n_sentences, n_labels) array of calibrated marker probabilities."""
+    return [probs for probs, _ in document_predictions(model, documents, batch_size, encode, layouts)]
