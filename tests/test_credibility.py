@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from propmark.config import load_config
 from propmark.credibility.datasets import newsagendas
 from propmark.credibility.features import article_features, feature_names
 from propmark.credibility.fit import Row, fit, marker_count
@@ -216,7 +217,11 @@ def test_fit_learns_how_articles_read_and_judges_the_probe_out_of_fold(tmp_path:
     assert model.info["evaluation"]["newsagendas"]["content"]["auroc"] > 0.8
     train = [r for r in rows if r.split == "train"]
     probe = model._probe
-    assert any(abs(r.values["style_probe"] - probe.value(r.embedding)) > 1e-6 for r in train)  # out-of-fold, not refitted
+    cfg = load_config("credibility")["fit"]
+    _, oof = fit_probe(np.stack([r.embedding for r in train]), np.array([r.low for r in train], dtype=int), [r.group for r in train],
+                       cfg["probe_C"], cfg["probe_folds"], cfg["seed"])
+    np.testing.assert_allclose([r.values["style_probe"] for r in train], oof)  # the training rows carry out-of-fold values
+    assert np.mean([abs(r.values["style_probe"] - probe.value(r.embedding)) for r in train]) > 0.01  # not the final probe's
     test = [r for r in rows if r.split == "test"]
     assert all(r.values["style_probe"] == pytest.approx(probe.value(r.embedding)) for r in test)
     (tmp_path / "credibility.json").write_text(model.to_json())
@@ -229,6 +234,7 @@ def test_assess_names_the_sentences_that_read_most_like_low_credibility_articles
     record = _article()
     embeddings = np.zeros((6, 16))
     embeddings[2, 0] = 8.0  # the minister's sentence leans the probe's way
+    embeddings[4, 0] = 20.0  # the donation plea leans further, but it is furniture
     result = asdict(model.assess(_result(record), embeddings))
     reasons = {r["feature"]: r for r in result["reasons"]}
     assert reasons["style_probe"]["sentences"][0] == 2 and 4 not in reasons["style_probe"]["sentences"]  # body only

@@ -100,28 +100,36 @@ def measure(y: np.ndarray, p: np.ndarray, groups: Sequence[str], rounds: int, se
 
 
 def reference(rows: Sequence[Row], names: Sequence[str]) -> dict[str, list[float]]:
-    """Mean and spread of log(1 + value) per feature over the reference rows: the real-page scale."""
-    logs = _transformed(rows, names)
-    return {n: [round(float(logs[:, i].mean()), 6), round(max(float(logs[:, i].std()), SD_FLOOR), 6)] for i, n in enumerate(names)}
+    """Mean and spread of each transformed feature (log(1 + x) for rates, style_probe as it is) over the reference rows."""
+    values = _transformed(rows, names)
+    return {n: [round(float(np.nanmean(values[:, i])), 6), round(max(float(np.nanstd(values[:, i])), SD_FLOOR), 6)]
+            for i, n in enumerate(names)}
 
 
 def _transformed(rows: Sequence[Row], names: Sequence[str]) -> np.ndarray:
-    return np.array([[transform(n, r.values[n] or 0.0) for n in names] for r in rows], dtype=float)
+    """Transformed values; NaN where a value is missing (style_probe without embeddings)."""
+    return np.array([[math.nan if r.values[n] is None else transform(n, r.values[n]) for n in names] for r in rows], dtype=float)
 
 
 def _scaled(rows: Sequence[Row], ref: dict[str, list[float]], names: Sequence[str]) -> np.ndarray:
-    return (_transformed(rows, names) - np.array([ref[n][0] for n in names])) / np.array([ref[n][1] for n in names])
+    """Places among the reference pages; a missing value is a typical page's (0), as ``CredibilityModel.scaled`` has it."""
+    z = (_transformed(rows, names) - np.array([ref[n][0] for n in names])) / np.array([ref[n][1] for n in names])
+    return np.nan_to_num(z, nan=0.0)
 
 
 def _add_probe(rows: Sequence[Row], corpora: Sequence[str], fcfg: dict, seed: int, log: Callable[[str], None]) -> dict | None:
     """Fit style_probe on the training rows' embeddings and give every row its value (out-of-fold for training rows).
 
-    Without embeddings (rows built from results alone) the feature stays missing and the
-    probe unfitted: it then carries no weight.
+    Rows without embeddings (built from results alone, or an article with no units) keep
+    the feature missing; with no training embeddings at all the probe stays unfitted and
+    the feature carries no weight.
     """
     training = lambda r: r.split == "train" and r.corpus in corpora and r.low is not None  # noqa: E731
-    train = [r for r in rows if training(r)]
-    if any(r.embedding is None for r in train):
+    train = [r for r in rows if training(r) and r.embedding is not None]
+    skipped = sum(1 for r in rows if training(r) and r.embedding is None)
+    if skipped:
+        log(f"style_probe: {skipped} training articles have no unit embeddings and are left out of its fit")
+    if len({r.low for r in train}) < 2:
         return None
     X = np.stack([r.embedding for r in train])
     y = np.array([r.low for r in train], dtype=int)
@@ -229,6 +237,7 @@ def evaluate(model: CredibilityModel, rows: Sequence[Row], intercept: float | No
     out = {name: measure(y, p(v), groups, rounds, seed) for name, v in (("content", content), ("prior", prior), ("both", both))}
     auc = bootstrap_auroc(y, counts, groups, rounds, seed)
     out["marker_count"] = {"auroc": auc[0] if auc else None, "auroc_95": [auc[1], auc[2]] if auc else None}
-    out["feature_auroc"] = {n: (round(float(roc_auc_score(y, [r.values[n] or 0.0 for r in rows])), 4) if len(set(y.tolist())) == 2 else None)
-                            for n in model.features}
+    z = _scaled(rows, model.reference, model.features)  # a missing value ranks as a typical page
+    out["feature_auroc"] = {n: (round(float(roc_auc_score(y, z[:, i])), 4) if len(set(y.tolist())) == 2 else None)
+                            for i, n in enumerate(model.features)}
     return out

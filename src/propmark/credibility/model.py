@@ -50,7 +50,7 @@ class CredibilityModel:
     features: list[str]
     weights: list[float]  # on the reference-scaled features; 0 for a feature that carried no signal
     intercept: float  # content log-odds on a typical real page
-    reference: dict[str, list[float]]  # feature -> [mean, sd] of log(1 + value) over real reference pages
+    reference: dict[str, list[float]]  # feature -> [mean, sd] of log(1 + value) (style_probe: the value) over real reference pages
     sigma: float
     info: dict = field(default_factory=dict)  # training data, held-out metrics, per-feature AUROC
     probe: dict | None = None  # style_probe's fitted Probe, as a dict

@@ -50,8 +50,10 @@ def fit_probe(X: np.ndarray, y: np.ndarray, groups: Sequence[str], grid: Sequenc
               seed: int) -> tuple[Probe, np.ndarray]:
     """The probe at the C whose out-of-fold AUROC is best, and its out-of-fold values on ``X``.
 
-    Folds keep an outlet's articles together. The out-of-fold values are what the rest of the
-    fit sees for the training articles (the probe never grades articles it learned from).
+    Folds keep a group's articles together (an outlet's, where the corpus names it;
+    NewsAgendas names none, so there each article is its own group and two articles of one
+    source can fall in different folds, which flatters the out-of-fold AUROC). The
+    out-of-fold values are what the rest of the fit sees for the training articles.
     """
     center, scale = X.mean(0), X.std(0) + 1e-6
     Z = (X - center) / scale
