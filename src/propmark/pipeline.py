@@ -90,8 +90,8 @@ class Predictor:
             result.credibility = self.credibility.assess(result, embeddings)
         return result
 
-    def score_embedded(self, articles: list[Article]) -> list[tuple[Result, np.ndarray]]:
-        """Results with each article's unit embeddings (what the credibility fit reads), classified together."""
+    def _predict_group(self, articles: list[Article]) -> list[tuple[Result, np.ndarray]]:
+        """Classify articles together, so their sentences share encoder batches (and repeats are encoded once)."""
         langs, segmented = zip(*(units(a) for a in articles)) if articles else ((), ())
         layouts = [unit_layouts(a, segs) for a, segs in zip(articles, segmented)]
         outputs = document_predictions(self.model, [[s.text for s in segs] for segs in segmented], self.batch_size, layouts=layouts)
@@ -99,14 +99,18 @@ class Predictor:
                 for a, lang, segs, (p, e), lay in zip(articles, langs, segmented, outputs, layouts)]
 
     def score_group(self, articles: list[Article]) -> list[Result]:
-        """Classify articles together, so their sentences share encoder batches (and repeats are encoded once)."""
-        return [result for result, _ in self.score_embedded(articles)]
+        """One group's results (the unit of resume, shards and Ray blocks)."""
+        return [result for result, _ in self._predict_group(articles)]
+
+    def score_embedded(self, articles: Iterable[Article], group: int = 16) -> Iterator[tuple[Result, np.ndarray]]:
+        """Results in input order with each article's unit embeddings (what the credibility fit reads)."""
+        stream = iter(articles)
+        while batch := list(islice(stream, group)):
+            yield from self._predict_group(batch)
 
     def score(self, articles: Iterable[Article], group: int = 16) -> Iterator[Result]:
         """Results in input order, ``group`` articles at a time."""
-        stream = iter(articles)
-        while batch := list(islice(stream, group)):
-            yield from self.score_group(batch)
+        return (result for result, _ in self.score_embedded(articles, group))
 
     def score_texts(self, texts: Iterable[str], group: int = 16) -> Iterator[Result]:
         """Score plain strings (the Python API's shortcut): ids are their positions."""

@@ -50,11 +50,10 @@ def fit_credibility_cmd(
         with Progress(TextColumn("scoring labeled articles"), MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True) as progress:
             task = progress.add_task("scoring", total=len(labeled))
             results, embeddings = [], []
-            for start in range(0, len(labeled), 16):
-                for result, rows in predictor.score_embedded([item.article for item in labeled[start:start + 16]]):
-                    results.append(result)
-                    embeddings.append(rows)
-                    progress.advance(task)
+            for result, rows in predictor.score_embedded(item.article for item in labeled):
+                results.append(result)
+                embeddings.append(rows)
+                progress.advance(task)
         fitted = fit(rows_from(results, labeled, embeddings), lambda line: err.print(line))
         folder.add_file(model_dir, folder.CREDIBILITY, fitted.to_json())
         out.print(credibility_fit_table(fitted))

@@ -117,6 +117,11 @@ def _scaled(rows: Sequence[Row], ref: dict[str, list[float]], names: Sequence[st
     return np.nan_to_num(z, nan=0.0)
 
 
+def _trains(row: Row, corpora: Sequence[str]) -> bool:
+    """A judged training article of a corpus the weights are fitted on."""
+    return row.split == "train" and row.corpus in corpora and row.low is not None
+
+
 def _add_probe(rows: Sequence[Row], corpora: Sequence[str], fcfg: dict, seed: int, log: Callable[[str], None]) -> dict | None:
     """Fit style_probe on the training rows' embeddings and give every row its value (out-of-fold for training rows).
 
@@ -124,9 +129,8 @@ def _add_probe(rows: Sequence[Row], corpora: Sequence[str], fcfg: dict, seed: in
     the feature missing; with no training embeddings at all the probe stays unfitted and
     the feature carries no weight.
     """
-    training = lambda r: r.split == "train" and r.corpus in corpora and r.low is not None  # noqa: E731
-    train = [r for r in rows if training(r) and r.embedding is not None]
-    skipped = sum(1 for r in rows if training(r) and r.embedding is None)
+    train = [r for r in rows if _trains(r, corpora) and r.embedding is not None]
+    skipped = sum(1 for r in rows if _trains(r, corpora) and r.embedding is None)
     if skipped:
         log(f"style_probe: {skipped} training articles have no unit embeddings and are left out of its fit")
     if len({r.low for r in train}) < 2:
@@ -140,7 +144,7 @@ def _add_probe(rows: Sequence[Row], corpora: Sequence[str], fcfg: dict, seed: in
     saved = probe.as_dict()
     probe = Probe(**saved)  # as stored (rounded), so the rows measured are scored as a user's will be
     for r in rows:
-        if not training(r) and r.embedding is not None:
+        if not _trains(r, corpora) and r.embedding is not None:
             r.values["style_probe"] = probe.value(r.embedding)
     return saved
 
@@ -168,7 +172,7 @@ def fit(rows: Sequence[Row], log: Callable[[str], None] = lambda _: None, train_
     C, seed, rounds = float(fcfg["C"]), int(fcfg["seed"]), int(fcfg["bootstrap"])
     corpora = list(train_corpora or fcfg["train_corpora"])
     names = feature_names()
-    train = [r for r in rows if r.split == "train" and r.corpus in corpora and r.low is not None]
+    train = [r for r in rows if _trains(r, corpora)]
     if len({r.low for r in train}) < 2:
         raise DataError("the training articles need both low-credibility and other judgements")
     probe = _add_probe(rows, corpora, fcfg, seed, log)

@@ -60,12 +60,6 @@ def document_predictions(
     return results
 
 
-def document_probabilities(
-    model: MarkerModel,
-    documents: Sequence[Sequence[str]],
-    batch_size: int = 32,
-    encode: Callable[[list[str]], torch.Tensor] | None = None,
-    layouts: Sequence[Sequence[dict | None] | None] | None = None,
-) -> list[np.ndarray]:
-    """Per document, an (n_sentences, n_labels) array of calibrated marker probabilities."""
-    return [probs for probs, _ in document_predictions(model, documents, batch_size, encode, layouts)]
+def document_probabilities(*args, **kwargs) -> list[np.ndarray]:
+    """``document_predictions`` (same arguments), the probabilities alone: for callers that do not read embeddings."""
+    return [probs for probs, _ in document_predictions(*args, **kwargs)]
