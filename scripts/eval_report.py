@@ -542,8 +542,8 @@ def probe_words(model) -> str:
     if not model.probe or not probe:
         return "style_probe: not fitted (the articles were scored without their unit embeddings)."
     return (f"style_probe is a logistic regression on the mean body-unit embedding of the marker model, fitted on the same "
-            f"training articles (C = {probe['C']} of {probe['grid']} by out-of-fold AUROC, {probe['cv_auroc']}); its train "
-            "AUROC below is out of fold.")
+            f"training articles (C = {probe['C']} of {probe['grid']} by out-of-fold AUROC, {probe['cv_auroc']}, all training "
+            "articles); the probe kept is the mean of the fold models, and its AUROC below is out of fold.")
 
 
 def credibility_section(model_dir: Path, data_dir: Path) -> list[str]:
@@ -557,8 +557,9 @@ def credibility_section(model_dir: Path, data_dir: Path) -> list[str]:
              f"Content weights fitted on {', '.join(f'{n} {c}' for c, n in info['train_articles'].items())} training articles "
              f"(C = {info['C']}); the real-page scale from {info['reference_pages']} annotated real pages of the marker model's "
              f"train split. Target: {info['target']}. A feature gets a weight only where the 95% bootstrap interval of its "
-             "train AUROC is above 0.5 (resampled by outlet). " + probe_words(model), "",
-             "| feature | train AUROC [95%] | weight |", "|---|---:|---:|"]
+             f"AUROC on the real training articles ({', '.join(info['gate_corpora'])}) is above 0.5 (resampled by outlet); the "
+             "team's own articles train but never decide that. The seeds are never trained on. " + probe_words(model), "",
+             "| feature | AUROC on real training articles [95%] | weight |", "|---|---:|---:|"]
     for name, weight in zip(model.features, model.weights):
         sig = info["feature_signal"][name]
         lines.append(f"| {name} | {sig['auroc']} {sig['auroc_95']} | {f'{weight:+.3f}' if weight else '0 (no signal)'} |")

@@ -15,7 +15,7 @@ from propmark.credibility.pooling import OutletEstimate
 from propmark.credibility.prior import Prior, logit, prior_for
 from propmark.credibility.probe import fit_probe
 from propmark.credibility.outlets import Outlet
-from propmark.errors import PropmarkError
+from propmark.errors import DataError, PropmarkError
 from propmark.result import Result
 
 
@@ -251,3 +251,21 @@ def test_real_pages_of_unlisted_outlets_carry_no_judgement(tmp_path: Path) -> No
     items = {i.article.id: i for i in real_pages([tmp_path / "real.jsonl"], {"a/1", "b/1"})}
     assert items["a/1"].low is None  # absence from the lists is not a verdict
     assert items["b/1"].low is True and items["b/1"].split == "test"
+
+
+def test_own_articles_train_but_only_real_ones_decide_which_features_carry_signal() -> None:
+    rows = _rows(400, "unsourced_mean_score")
+    rng = np.random.default_rng(5)
+    for r in rows:  # the real articles' unsourced scores say nothing; the team's articles' appeal scores say everything
+        r.values["unsourced_mean_score"] = float(abs(rng.normal(1.0, 0.5)))
+    own = _rows(300, "appeal_mean_score", seed=2)
+    for r in own:
+        r.corpus = "own"
+    for r in rows:
+        r.values["appeal_mean_score"] = float(abs(rng.normal(1.0, 0.5)))
+    model = fit(rows + own)
+    signal = model.info["feature_signal"]["appeal_mean_score"]
+    assert dict(zip(model.features, model.weights))["appeal_mean_score"] == 0.0 and signal["auroc_95"][0] < 0.5 < signal["auroc_95"][1]
+    assert model.info["train_articles"] == {"newsagendas": 300, "own": 225} and model.info["gate_corpora"] == ["newsagendas"]
+    with pytest.raises(DataError, match="newsagendas need both"):
+        fit([r for r in rows if not r.low] + own)

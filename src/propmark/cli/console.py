@@ -104,7 +104,7 @@ def credibility_text(result: Result) -> Text:
 def credibility_fit_table(model) -> Table:
     """Each feature's real-page signal and weight, then held-out AUROC / calibration for prior, content and both."""
     table = Table(title="content evidence: log-odds(low) = intercept + Σ weight·z (z: place among real pages)")
-    for col in ("feature", "train AUROC", "95% interval", "weight"):
+    for col in ("feature", "AUROC, real train", "95% interval", "weight"):
         table.add_column(col, justify="left" if col == "feature" else "right")
     info = model.info
     for name, weight in zip(model.features, model.weights):

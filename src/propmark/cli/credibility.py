@@ -14,8 +14,8 @@ from propmark.cli._util import ModelOpt, app, err, out, user_errors
 def fit_credibility_cmd(
     newsagendas: Path = typer.Option(..., help="The NewsAgendas folder or newsagendas.jsonl (MIT), e.g. ../shared/data/newsagendas: its dev split trains, its test split measures."),
     real: Optional[list[Path]] = typer.Option(None, help="Rebuilt real annotated pages (`propmark import real`; default training/real.jsonl where it exists): the real-page scale, and measured against their outlets' list facts."),
-    labels: Path = typer.Option(Path("training/credibility_labels.jsonl"), help="The project's own article judgements ({doc_id, credibility}), measured as a secondary row."),
-    corpus: Optional[list[Path]] = typer.Option(None, help="Labeled sentence JSONL files or folders holding those articles (default: training/corpus and training/seeds.jsonl)."),
+    labels: Path = typer.Option(Path("training/credibility_labels.jsonl"), help="The project's own article judgements ({doc_id, credibility}): they train beside NewsAgendas (fit.train_corpora), and the marker model's test split of them is measured as a secondary row."),
+    corpus: Optional[list[Path]] = typer.Option(None, help="Labeled sentence JSONL files or folders holding those articles (default: training/corpus; the seeds are left out, so they stay a check the fit never saw)."),
     model: Optional[Path] = ModelOpt,
 ) -> None:
     """Learn article credibility from marker features and how the body reads (style_probe), on the real-page scale; report AUROC and calibration on held-out articles.
@@ -41,7 +41,7 @@ def fit_credibility_cmd(
         if real_files:
             labeled += datasets.real_pages(real_files, dev_ids | test_ids)
         if labels.is_file():
-            sources = corpus or [Path("training/corpus"), Path("training/seeds.jsonl")]
+            sources = corpus or [Path("training/corpus")]
             fitted_on = load_config("credibility")["fit"]["train_corpora"]
             labeled += [a for a in datasets.own_articles(sources, labels, test_ids) if a.split == "test" or "own" in fitted_on]
         elif labels != Path("training/credibility_labels.jsonl"):

@@ -3,11 +3,14 @@
 Features are computed from what the marker model predicts (not from gold sentence labels),
 so the measured AUROC includes the marker model's own errors, as a user would meet them.
 Each feature is first put on the real-page scale (its place among real reference pages)
-and gets a weight only where it ranks the training articles above chance (the 95%
-bootstrap interval of its AUROC above 0.5, resampled by outlet); the rest stay at 0 and
-are reported. ``style_probe`` is fitted first, on the training articles' unit embeddings;
-the training rows get its out-of-fold values, so its gate and weight are judged on articles
-it did not learn from. Each corpus gets its own intercept (NewsAgendas is 42% low, real pages are
+and gets a weight only where it ranks the real training articles (``fit.gate_corpora``)
+above chance (the 95% bootstrap interval of its AUROC above 0.5, resampled by outlet); the
+rest stay at 0 and are reported. The team's own judged articles train too (they are the
+only German and Norwegian judgements there are), but never decide which features count: on
+the team's prose a marker rate separates low from high far better than on real pages.
+``style_probe`` is fitted first, on the training articles' unit embeddings; the training
+rows get its out-of-fold values, so its gate and weight are judged on articles it did not
+learn from. Each corpus gets its own intercept (NewsAgendas is 42% low, real pages are
 not); at inference the intercept is the one at which real reference pages average the
 configured base rate. The measured rows keep prior, content and both apart, beside the
 baseline a newsroom would try first: count the flagged sentences.
@@ -180,9 +183,12 @@ def fit(rows: Sequence[Row], log: Callable[[str], None] = lambda _: None, train_
     ref = reference(pages + train, names)
     X, y = _scaled(train, ref, names), np.array([r.low for r in train], dtype=float)
     groups = [r.group for r in train]
+    judged = np.array([r.corpus in fcfg["gate_corpora"] for r in train])  # real articles decide which features carry signal
+    if len(set(y[judged].tolist())) < 2:
+        raise DataError(f"the training articles of {', '.join(fcfg['gate_corpora'])} need both low-credibility and other judgements")
     signal = {}
     for i, name in enumerate(names):
-        auc = bootstrap_auroc(y, X[:, i], groups, rounds, seed)
+        auc = bootstrap_auroc(y[judged], X[judged, i], [g for g, j in zip(groups, judged) if j], rounds, seed)
         signal[name] = {"auroc": auc[0], "auroc_95": [auc[1], auc[2]]} if auc else {"auroc": None, "auroc_95": None}
     keep = [i for i, n in enumerate(names) if signal[n]["auroc"] is not None and signal[n]["auroc_95"][0] > float(fcfg["min_auroc_lower"])]
     dummies = np.array([[float(r.corpus == c) for c in corpora] for r in train])
@@ -201,7 +207,7 @@ def fit(rows: Sequence[Row], log: Callable[[str], None] = lambda _: None, train_
     intercept = _intercept_for(float(fcfg["base_rate"]), shift)
     model = CredibilityModel(names, [round(float(w), 6) for w in weights], round(intercept, 6), ref, float(cfg["sigma"]), probe=probe)
     for name in names:
-        log(f"{name}: train AUROC {signal[name]['auroc']} {signal[name]['auroc_95']}, weight {weights[names.index(name)]:.3f}")
+        log(f"{name}: AUROC on the real training articles {signal[name]['auroc']} {signal[name]['auroc_95']}, weight {weights[names.index(name)]:.3f}")
     evaluation = {}
     for corpus in sorted({r.corpus for r in rows if r.split == "test"}):
         test = [r for r in rows if r.split == "test" and r.corpus == corpus and r.low is not None]
@@ -219,7 +225,8 @@ def fit(rows: Sequence[Row], log: Callable[[str], None] = lambda _: None, train_
         "train_articles": {c: sum(1 for r in train if r.corpus == c) for c in corpora},
         "reference_pages": len(pages), "corpus_intercepts": {c: round(a, 4) for c, a in alphas.items()},
         "feature_signal": signal, "outlet_readings": readings,
-        "probe": {"C": probe["C"], "grid": [float(c) for c in fcfg["probe_C"]], "cv_auroc": probe["cv_auroc"]} if probe else None, "C": C, "seed": seed, "train_corpora": corpora, "evaluation": evaluation,
+        "probe": {"C": probe["C"], "grid": [float(c) for c in fcfg["probe_C"]], "cv_auroc": probe["cv_auroc"]} if probe else None, "C": C, "seed": seed, "train_corpora": corpora,
+        "gate_corpora": list(fcfg["gate_corpora"]), "evaluation": evaluation,
     }
     return model
 

