@@ -5,15 +5,18 @@
 Builds a crawl-like corpus from the project's labeled articles: each synthetic article keeps
 its outlet's boilerplate lines verbatim (menus, footers and donation blocks repeat across a
 site's pages, as in real crawls) while every body sentence is made unique. Pages come in
-sites of 20 consecutive pages (a crawl folder per site) built on the outlets in turn, so the
-share of repeated lines is the same at every corpus size. Then, each in its own process so
+sites of 20 consecutive pages (``--site-pages``; a crawl folder per site) built on the outlets
+in turn, so the share of repeated lines is the same at every corpus size. Then, each in its own process so
 peak memory is its own:
 
   baseline  every article segmented and classified on its own with the encoder and head in
             fp32, batches of 32 sentences in reading order, nothing else;
   shipped   the `propmark score` path: run_batch over the journal with Predictor.load()
             (merged adapters, defaults/batch.yaml precision, cross-article batches sorted by
-            length, repeated sentences encoded once).
+            token length and filled to a token budget, repeated sentences of a group encoded
+            once).
+  levers    (--levers) the shipped path in fp32, and with the run-wide line cache
+            (cache_lines 50,000), each alone.
   ray       (--ray) `propmark score --engine ray` on a local Ray instance with one actor per
             core (one torch thread each), the same corpus cut into blocks of 64 articles;
             its time includes starting the actors and loading a model in each, not ray.init.
@@ -36,10 +39,7 @@ from pathlib import Path
 from propmark.config import default_model_dir
 
 REPO = Path(__file__).resolve().parents[1]
-SITE_PAGES = 20
-
-
-def build_corpus(path: Path, n: int, unique_lines: bool = False) -> None:
+def build_corpus(path: Path, n: int, unique_lines: bool = False, site_pages: int = 20) -> None:
     from propmark.config import label_names
     from propmark.training.corpus import load_documents
 
@@ -50,7 +50,7 @@ def build_corpus(path: Path, n: int, unique_lines: bool = False) -> None:
     outlets = sorted(by_outlet)
     with open(path, "w", encoding="utf-8") as out:
         for i in range(n):
-            pages = by_outlet[outlets[(i // SITE_PAGES) % len(outlets)]]
+            pages = by_outlet[outlets[(i // site_pages) % len(outlets)]]
             doc = pages[i % len(pages)]
             # the marker leads the line: after a full stop it would become a unit of its own
             lines = [s if "boilerplate" in labels and not unique_lines else f"#{i} {s}" for s, labels in zip(doc.sentences, doc.labels)]
@@ -80,17 +80,18 @@ def baseline(corpus: Path, model_dir: Path) -> dict:
     return {"articles": articles, "sentences": sentences, "seconds": time.perf_counter() - started}
 
 
-def shipped(corpus: Path, model_dir: Path, precision: str | None = None) -> dict:
+def shipped(corpus: Path, model_dir: Path, precision: str | None = None, cache_lines: int | None = None) -> dict:
     from propmark.batch import run_batch
     from propmark.config.schemas import BatchConfig
     from propmark.io.journal import Journal
     from propmark.io.readers import iter_articles
     from propmark.pipeline import Predictor
 
-    predictor = Predictor.load(model_dir, precision)
+    cfg = BatchConfig.load(**({} if cache_lines is None else {"cache_lines": cache_lines}))
+    predictor = Predictor.load(model_dir, precision, config=cfg)
     out = corpus.with_suffix(".scored.jsonl")
     with Journal(out, force=True) as results, Journal(None) as errors:
-        summary = run_batch(predictor, iter_articles([corpus]), results, errors, BatchConfig.load().group_articles)
+        summary = run_batch(predictor, iter_articles([corpus]), results, errors, cfg.group_articles)
     return {"articles": summary.scored, "sentences": summary.sentences, "seconds": summary.seconds,
             "precision": predictor.model.precision}
 
@@ -117,7 +118,8 @@ def worker(mode: str, corpus: Path, model_dir: Path) -> None:
     if mode == "ray":
         result = ray_engine(corpus, model_dir)
     else:
-        result = baseline(corpus, model_dir) if mode == "baseline" else shipped(corpus, model_dir, "fp32" if mode == "shipped-fp32" else None)
+        result = baseline(corpus, model_dir) if mode == "baseline" else shipped(
+            corpus, model_dir, "fp32" if mode == "shipped-fp32" else None, 50_000 if mode == "shipped-cache" else None)
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
 
@@ -141,10 +143,11 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--scale", type=int, default=0, help="also run the shipped path on this many articles")
     parser.add_argument("--model", type=Path, default=default_model_dir())
+    parser.add_argument("--site-pages", type=int, default=20, help="consecutive pages per site (a site's furniture repeats across them)")
     parser.add_argument("--unique-lines", action="store_true", help="make every line unique (no repeated boilerplate: the worst case)")
-    parser.add_argument("--levers", action="store_true", help="also run the shipped path in fp32 (separates precision from batching)")
+    parser.add_argument("--levers", action="store_true", help="also run the shipped path in fp32, and with the run-wide line cache")
     parser.add_argument("--ray", action="store_true", help="also run the Ray engine on a local instance (one actor per core)")
-    parser.add_argument("--worker", choices=["baseline", "shipped", "shipped-fp32", "ray"], help=argparse.SUPPRESS)
+    parser.add_argument("--worker", choices=["baseline", "shipped", "shipped-fp32", "shipped-cache", "ray"], help=argparse.SUPPRESS)
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -152,7 +155,7 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / f"corpus-{args.articles}.jsonl"
-        build_corpus(corpus, args.articles, args.unique_lines)
+        build_corpus(corpus, args.articles, args.unique_lines, args.site_pages)
         base = measure("baseline", corpus, args.model)
         ship = measure("shipped", corpus, args.model)
         print(f"{'':<22} {'articles':>7} {'sentences':>9} {'seconds':>9} {'sentences/s':>11} {'articles/s':>11} {'peak MB':>10}")
@@ -160,6 +163,9 @@ def main() -> None:
         print(row(f"propmark score ({ship['precision']})", ship))
         if args.levers:
             print(row("propmark score (fp32)", measure("shipped-fp32", corpus, args.model)))
+            cached = measure("shipped-cache", corpus, args.model)
+            print(row("+ line cache 50,000", cached))
+            print(f"line cache: {cached['sentences_per_s'] / ship['sentences_per_s']:.2f}x the shipped default")
         if args.ray:
             rayed = measure("ray", corpus, args.model)
             print(row(f"--engine ray ({rayed['actors']} actors)", rayed) + "  (driver only: each actor is its own process)")
@@ -168,7 +174,7 @@ def main() -> None:
         print(f"speed-up: {ship['sentences_per_s'] / base['sentences_per_s']:.2f}x sentences/s")
         if args.scale:
             big = Path(tmp) / f"corpus-{args.scale}.jsonl"
-            build_corpus(big, args.scale, args.unique_lines)
+            build_corpus(big, args.scale, args.unique_lines, args.site_pages)
             scaled = measure("shipped", big, args.model)
             print(row(f"propmark score x{args.scale}", scaled))
             drift = scaled["sentences_per_s"] / ship["sentences_per_s"] - 1

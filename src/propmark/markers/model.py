@@ -100,6 +100,11 @@ class MarkerModel(nn.Module):
         """False when ``lora.rank`` is 0: the encoder stays frozen and only the head learns."""
         return int(self.spec.lora.get("rank", 0)) > 0
 
+    def token_ids(self, texts: list[str]) -> list[list[int]]:
+        """Each text's token ids as the encoder sees them (prefixed, truncated), unpadded."""
+        return self.tokenizer([self.spec.text_prefix + t for t in texts], truncation=True,
+                              max_length=self.spec.max_length)["input_ids"]
+
     def tokenize(self, texts: list[str]) -> dict[str, torch.Tensor]:
         return self.tokenizer(
             [self.spec.text_prefix + t for t in texts],

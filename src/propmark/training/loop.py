@@ -82,12 +82,12 @@ def _live_encoder(model: MarkerModel) -> Encode:
     return lambda texts: model.embed(model.tokenize(texts))
 
 
-def _frozen_encoder(model: MarkerModel, docs: list[Document], batch_size: int) -> Encode:
+def _frozen_encoder(model: MarkerModel, docs: list[Document], batch_tokens: int) -> Encode:
     """With the encoder frozen, every training sentence is embedded once, up front (in eval mode)."""
     unique = list(dict.fromkeys(t for d in docs for t in d.sentences))
     model.eval()
     with torch.no_grad():
-        table = embed_unique(model, unique, batch_size)
+        table = embed_unique(model, unique, batch_tokens)
     model.train()
     row = {t: i for i, t in enumerate(unique)}
     return lambda texts: table[[row[t] for t in texts]]
@@ -189,7 +189,8 @@ def train(cfg: TrainConfig, console: Console | None = None, replace: bool = Fals
     if not model.fine_tuned:
         console.print("[bold]encoder frozen[/] (lora rank 0): embedding every sentence once")
     # A frozen encoder's table of embeddings serves training and the dev and test predictions.
-    frozen = None if model.fine_tuned else _frozen_encoder(model, train_docs + dev_docs + test_docs + own_test, cfg.batch_sentences)
+    frozen = None if model.fine_tuned else _frozen_encoder(model, train_docs + dev_docs + test_docs + own_test,
+                                                            cfg.batch_sentences * model.spec.max_length)
     encode = frozen or _live_encoder(model)
     rng = random.Random(cfg.seed)
     chunks = _chunks(train_docs, cfg.chunk_sentences, cfg.max_chunks_per_doc, rng)

@@ -23,12 +23,12 @@ from propmark.markers.sequence import layout_features
 from propmark.training.corpus import Document
 
 
-def _features(model: MarkerModel, docs: list[Document], encode, batch_size: int) -> list[tuple[torch.Tensor, ...]]:
+def _features(model: MarkerModel, docs: list[Document], encode, batch_tokens: int) -> list[tuple[torch.Tensor, ...]]:
     """Per document: embeddings, the head's logits, positions, layout (all fixed while the layer trains)."""
     unique = list(dict.fromkeys(t for d in docs for t in d.sentences))
     model.eval()
     with torch.no_grad():
-        table = encode(unique) if encode else embed_unique(model, unique, batch_size)
+        table = encode(unique) if encode else embed_unique(model, unique, batch_tokens)
         row = {t: i for i, t in enumerate(unique)}
         out = []
         for d in docs:
@@ -52,8 +52,9 @@ def fit_sequence(model: MarkerModel, train_docs: list[Document], dev_docs: list[
     """Add, train and judge the sequence layer; the model keeps it only when its dev macro F1 is higher."""
     settings = cfg.sequence
     torch.manual_seed(cfg.seed)
-    train_feats = _features(model, train_docs, encode, cfg.batch_sentences)
-    dev_feats = _features(model, dev_docs, encode, cfg.batch_sentences)
+    batch_tokens = cfg.batch_sentences * model.spec.max_length
+    train_feats = _features(model, train_docs, encode, batch_tokens)
+    dev_feats = _features(model, dev_docs, encode, batch_tokens)
     labels = model.spec.labels
     y_dev = label_matrix([lab for d in dev_docs for lab in d.labels], labels)
     langs = [d.lang for d in dev_docs for _ in d.sentences]
