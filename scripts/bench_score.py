@@ -15,8 +15,7 @@ peak memory is its own:
             (merged adapters, defaults/batch.yaml precision, cross-article batches sorted by
             token length and filled to a token budget, repeated sentences of a group encoded
             once).
-  levers    (--levers) the shipped path in fp32, and with the run-wide line cache
-            (cache_lines 50,000), each alone.
+  levers    (--levers) the shipped path in fp32 (separates precision from batching).
   ray       (--ray) `propmark score --engine ray` on a local Ray instance with one actor per
             core (one torch thread each), the same corpus cut into blocks of 64 articles;
             its time includes starting the actors and loading a model in each, not ray.init.
@@ -80,14 +79,14 @@ def baseline(corpus: Path, model_dir: Path) -> dict:
     return {"articles": articles, "sentences": sentences, "seconds": time.perf_counter() - started}
 
 
-def shipped(corpus: Path, model_dir: Path, precision: str | None = None, cache_lines: int | None = None) -> dict:
+def shipped(corpus: Path, model_dir: Path, precision: str | None = None) -> dict:
     from propmark.batch import run_batch
     from propmark.config.schemas import BatchConfig
     from propmark.io.journal import Journal
     from propmark.io.readers import iter_articles
     from propmark.pipeline import Predictor
 
-    cfg = BatchConfig.load(**({} if cache_lines is None else {"cache_lines": cache_lines}))
+    cfg = BatchConfig.load()
     predictor = Predictor.load(model_dir, precision, config=cfg)
     out = corpus.with_suffix(".scored.jsonl")
     with Journal(out, force=True) as results, Journal(None) as errors:
@@ -118,8 +117,7 @@ def worker(mode: str, corpus: Path, model_dir: Path) -> None:
     if mode == "ray":
         result = ray_engine(corpus, model_dir)
     else:
-        result = baseline(corpus, model_dir) if mode == "baseline" else shipped(
-            corpus, model_dir, "fp32" if mode == "shipped-fp32" else None, 50_000 if mode == "shipped-cache" else None)
+        result = baseline(corpus, model_dir) if mode == "baseline" else shipped(corpus, model_dir, "fp32" if mode == "shipped-fp32" else None)
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
 
@@ -145,9 +143,9 @@ def main() -> None:
     parser.add_argument("--model", type=Path, default=default_model_dir())
     parser.add_argument("--site-pages", type=int, default=20, help="consecutive pages per site (a site's furniture repeats across them)")
     parser.add_argument("--unique-lines", action="store_true", help="make every line unique (no repeated boilerplate: the worst case)")
-    parser.add_argument("--levers", action="store_true", help="also run the shipped path in fp32, and with the run-wide line cache")
+    parser.add_argument("--levers", action="store_true", help="also run the shipped path in fp32 (separates precision from batching)")
     parser.add_argument("--ray", action="store_true", help="also run the Ray engine on a local instance (one actor per core)")
-    parser.add_argument("--worker", choices=["baseline", "shipped", "shipped-fp32", "shipped-cache", "ray"], help=argparse.SUPPRESS)
+    parser.add_argument("--worker", choices=["baseline", "shipped", "shipped-fp32", "ray"], help=argparse.SUPPRESS)
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -163,9 +161,6 @@ def main() -> None:
         print(row(f"propmark score ({ship['precision']})", ship))
         if args.levers:
             print(row("propmark score (fp32)", measure("shipped-fp32", corpus, args.model)))
-            cached = measure("shipped-cache", corpus, args.model)
-            print(row("+ line cache 50,000", cached))
-            print(f"line cache: {cached['sentences_per_s'] / ship['sentences_per_s']:.2f}x the shipped default")
         if args.ray:
             rayed = measure("ray", corpus, args.model)
             print(row(f"--engine ray ({rayed['actors']} actors)", rayed) + "  (driver only: each actor is its own process)")

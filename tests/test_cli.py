@@ -179,7 +179,8 @@ def test_fit_credibility_seals_a_model_measured_on_held_out_articles(tiny_model:
     from propmark.markers import folder
 
     fitted = CredibilityModel.read(model / "credibility.json")
-    assert fitted.info["train_articles"] == {"newsagendas": 30} and fitted.info["reference_pages"] == 3
+    assert fitted.info["train_articles"]["newsagendas"] == 30 and fitted.info["reference_pages"] == 3
+    assert fitted.info["train_articles"]["own"] > 0 and fitted.info["gate_corpora"] == ["newsagendas"]  # own train, real gate
     assert fitted.info["evaluation"]["newsagendas"]["content"]["articles"] == 10
     assert fitted.probe is not None and len(fitted.probe["weights"]) == 32  # read from the tiny encoder's unit embeddings
     assert "credibility.json" in folder.verify(model)  # sealed into the manifest

@@ -12,7 +12,7 @@ from propmark.config import label_names
 from propmark.training.corpus import load_documents
 from propmark.encoder import load_base
 from propmark.errors import ModelError, PropmarkError
-from propmark.markers.inference import LineCache, document_probabilities, embed_unique
+from propmark.markers.inference import document_probabilities, embed_unique
 from propmark.training.loop import train
 
 from conftest import TINY, build_tiny_encoder, tiny_train_config
@@ -66,23 +66,6 @@ def test_batches_fill_a_token_budget_shortest_first_and_embed_as_one_by_one(tiny
     assert all(rows * width <= 64 or rows == 1 for rows, width in shapes) and all(width % 8 == 0 for _, width in shapes)
     assert [w for _, w in shapes] == sorted(w for _, w in shapes)
     torch.testing.assert_close(budgeted, one_by_one, atol=1e-4, rtol=0)
-
-
-def test_the_line_cache_changes_no_result_and_forgets_the_oldest_line(tiny_model: Path, monkeypatch) -> None:
-    model = model_io.load(tiny_model)
-    docs = [["Anzeige", "Experten zufolge steigt der Preis.", "Teilen Sie diesen Artikel!"],
-            ["Anzeige", "Mehr zum Thema", "Der Minister trat am Montag zurück."]]
-    plain = document_probabilities(model, docs)
-    encoded: list[str] = []
-    token_ids = model.token_ids
-    monkeypatch.setattr(model, "token_ids", lambda texts: encoded.extend(texts) or token_ids(texts))
-    cache = LineCache(3)
-    cached = [document_probabilities(model, [doc], cache=cache)[0] for doc in docs + docs[:1]]
-    for got, want in zip(cached, plain + plain[:1]):
-        np.testing.assert_allclose(got, want, atol=1e-5)  # batch mates move a row by float noise only
-    assert len(cache) == 3
-    # "Anzeige" was held for the second page; its two new lines pushed out the two oldest
-    assert encoded == docs[0] + docs[1][1:] + docs[0][1:]
 
 
 def test_training_is_deterministic_with_a_seed(tiny_encoder: Path, tmp_path: Path) -> None:

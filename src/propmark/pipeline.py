@@ -20,7 +20,7 @@ from propmark.config.schemas import BatchConfig
 from propmark.credibility import CredibilityModel, load_for
 from propmark.io.readers import Article
 from propmark.markers import folder
-from propmark.markers.inference import LineCache, document_predictions, document_probabilities
+from propmark.markers.inference import document_predictions, document_probabilities
 from propmark.markers.model import MarkerModel
 from propmark.markers.optimize import optimize
 from propmark.result import Result, Unit
@@ -41,20 +41,15 @@ def unit_layouts(article: Article, segments: list[Segment]) -> list[dict | None]
 
 
 class Predictor:
-    """A loaded marker model, the per-label thresholds it was shipped with, and its credibility model (if any).
-
-    With ``cache_lines`` it keeps one ``LineCache`` for all it scores: a line met again in a
-    later group (a site's menu on its next page) is not encoded again.
-    """
+    """A loaded marker model, the per-label thresholds it was shipped with, and its credibility model (if any)."""
 
     def __init__(self, model: MarkerModel, credibility: CredibilityModel | None, batch_tokens: int = 2048,
-                 cache_lines: int = 0, fingerprint: str | None = None, model_dir: Path | None = None) -> None:
+                 fingerprint: str | None = None, model_dir: Path | None = None) -> None:
         self.model = model
         self.credibility = credibility
         self.labels = model.spec.labels
         self.thresholds = np.array(model.spec.thresholds)
         self.batch_tokens = batch_tokens
-        self.cache = LineCache(cache_lines)
         self.fingerprint = fingerprint
         self.model_dir = model_dir
 
@@ -73,10 +68,10 @@ class Predictor:
         model = folder.load(model_dir)  # verifies every file against the manifest
         optimize(model, precision or cfg.precision, cfg.threads)
         cred = load_for(model_dir) if credibility else None
-        return cls(model, cred, cfg.batch_tokens, cfg.cache_lines, folder.fingerprint(folder.read_manifest(model_dir)), model_dir)
+        return cls(model, cred, cfg.batch_tokens, folder.fingerprint(folder.read_manifest(model_dir)), model_dir)
 
     def probabilities(self, documents: list[list[str]], layouts: list[list[dict | None]] | None = None) -> list[np.ndarray]:
-        return document_probabilities(self.model, documents, self.batch_tokens, layouts=layouts, cache=self.cache)
+        return document_probabilities(self.model, documents, self.batch_tokens, layouts=layouts)
 
     def _result(self, article: Article, lang: str, segments: list[Segment], probs: np.ndarray, layouts: list,
                 embeddings: np.ndarray) -> Result:
@@ -99,8 +94,7 @@ class Predictor:
         """Classify articles together, so their sentences share encoder batches (and repeats are encoded once)."""
         langs, segmented = zip(*(units(a) for a in articles)) if articles else ((), ())
         layouts = [unit_layouts(a, segs) for a, segs in zip(articles, segmented)]
-        outputs = document_predictions(self.model, [[s.text for s in segs] for segs in segmented], self.batch_tokens,
-                                       layouts=layouts, cache=self.cache)
+        outputs = document_predictions(self.model, [[s.text for s in segs] for segs in segmented], self.batch_tokens, layouts=layouts)
         return [(self._result(a, lang, segs, p, lay, e), e)
                 for a, lang, segs, (p, e), lay in zip(articles, langs, segmented, outputs, layouts)]
 

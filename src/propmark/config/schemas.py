@@ -90,7 +90,6 @@ class BatchConfig(_Strict):
     max_article_chars: int = Field(ge=1)
     group_articles: int = Field(ge=1)
     batch_tokens: int = Field(ge=1)
-    cache_lines: int = Field(ge=0)
     fsync_every: int = Field(ge=1)
     html_main_only: bool
     precision: Literal["fp32", "bf16", "int8"]
