@@ -5,9 +5,9 @@
 Builds a crawl-like corpus from the project's labeled articles: each synthetic article keeps
 its outlet's boilerplate lines verbatim (menus, footers and donation blocks repeat across a
 site's pages, as in real crawls) while every body sentence is made unique. Pages come in
-sites of 20 consecutive pages (``--site-pages``; a crawl folder per site) built on the outlets
-in turn, so the share of repeated lines is the same at every corpus size. Then, each in its own process so
-peak memory is its own:
+sites of 20 consecutive pages (``--site-pages``; a crawl folder per site) built on the
+outlets in turn, so the share of repeated lines is the same at every corpus size. Then,
+each in its own process so peak memory is its own:
 
   baseline  every article segmented and classified on its own with the encoder and head in
             fp32, batches of 32 sentences in reading order, nothing else;
@@ -38,6 +38,8 @@ from pathlib import Path
 from propmark.config import default_model_dir
 
 REPO = Path(__file__).resolve().parents[1]
+
+
 def build_corpus(path: Path, n: int, unique_lines: bool = False, site_pages: int = 20) -> None:
     from propmark.config import label_names
     from propmark.training.corpus import load_documents

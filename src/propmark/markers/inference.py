@@ -36,8 +36,7 @@ def embed_unique(model: MarkerModel, texts: list[str], batch_tokens: int) -> tor
         while end < len(order) and (end + 1 - start) * -(-len(ids[order[end]]) // 8) * 8 <= batch_tokens:
             end += 1
         chunk = order[start:end]
-        batch = model.tokenizer.pad({"input_ids": [ids[i] for i in chunk]}, padding=True, pad_to_multiple_of=8, return_tensors="pt")
-        out[chunk] = model.embed(batch)
+        out[chunk] = model.embed(model.padded([ids[i] for i in chunk]))
         start = end
     return out
 

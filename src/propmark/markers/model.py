@@ -105,15 +105,12 @@ class MarkerModel(nn.Module):
         return self.tokenizer([self.spec.text_prefix + t for t in texts], truncation=True,
                               max_length=self.spec.max_length)["input_ids"]
 
+    def padded(self, ids: list[list[int]]) -> dict[str, torch.Tensor]:
+        """Token ids as one batch, padded to a multiple of 8 (few tensor shapes: kernel caches stay small in long runs)."""
+        return self.tokenizer.pad({"input_ids": ids}, padding=True, pad_to_multiple_of=8, return_tensors="pt")
+
     def tokenize(self, texts: list[str]) -> dict[str, torch.Tensor]:
-        return self.tokenizer(
-            [self.spec.text_prefix + t for t in texts],
-            padding=True,
-            truncation=True,
-            max_length=self.spec.max_length,
-            pad_to_multiple_of=8,  # few distinct tensor shapes: kernel caches stay small in long runs
-            return_tensors="pt",
-        )
+        return self.padded(self.token_ids(texts))
 
     def embed(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
         """Mean-pooled sentence embeddings (the pooling e5 was trained with)."""
