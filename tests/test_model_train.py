@@ -1,4 +1,5 @@
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -138,3 +139,14 @@ def test_init_from_with_no_epochs_keeps_the_encoder_and_head_and_refits_the_rest
 
     with pytest.raises(PropmarkError, match="predicts"):
         _start_from(tiny_model, load_base(str(tiny_encoder)), ["boilerplate"])
+
+
+def test_training_caps_the_kernel_cache_unless_the_user_set_it(tiny_encoder: Path, tmp_path: Path, monkeypatch) -> None:
+    from propmark.training.loop import KERNEL_CACHE
+
+    monkeypatch.delenv("ONEDNN_PRIMITIVE_CACHE_CAPACITY", raising=False)
+    train(tiny_train_config(tiny_encoder, tmp_path / "a", epochs=1), Console(quiet=True))
+    assert os.environ["ONEDNN_PRIMITIVE_CACHE_CAPACITY"] == str(KERNEL_CACHE)
+    monkeypatch.setenv("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "256")
+    train(tiny_train_config(tiny_encoder, tmp_path / "b", epochs=1), Console(quiet=True))
+    assert os.environ["ONEDNN_PRIMITIVE_CACHE_CAPACITY"] == "256"
