@@ -49,7 +49,7 @@ def tiny_train_config(encoder: Path, output: Path, **overrides):
 
     settings = dict(
         data=[str(TINY)], output=str(output), base_encoder=str(encoder), epochs=40, patience=100,
-        batch_sentences=8, chunk_sentences=4, lr_lora=5e-3, lr_head=5e-3, max_length=32,
+        batch_sentences=8, chunk_sentences=4, step_tokens=96, lr_lora=5e-3, lr_head=5e-3, max_length=32,
         dev_fraction=0.0, test_fraction=0.0, split_by="doc_id", threads=1,
         lora={"rank": 4, "alpha": 8, "dropout": 0.0, "targets": ["query", "value"]},
         head={"hidden": 32, "dropout": 0.0},

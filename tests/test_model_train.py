@@ -13,7 +13,7 @@ from propmark.config import label_names
 from propmark.training.corpus import load_documents
 from propmark.encoder import load_base
 from propmark.errors import ModelError, PropmarkError
-from propmark.markers.inference import document_probabilities, embed_unique
+from propmark.markers.inference import document_probabilities, embed_by_length
 from propmark.training.loop import train
 
 from conftest import TINY, build_tiny_encoder, tiny_train_config
@@ -62,11 +62,26 @@ def test_batches_fill_a_token_budget_shortest_first_and_embed_as_one_by_one(tiny
         shapes: list[tuple[int, int]] = []
         embed = model.embed
         monkeypatch.setattr(model, "embed", lambda batch: shapes.append(tuple(batch["input_ids"].shape)) or embed(batch))
-        budgeted = embed_unique(model, texts, 64)
+        budgeted = embed_by_length(model, texts, 64)
     assert sum(rows for rows, _ in shapes) == len(texts) and len(shapes) > 2
     assert all(rows * width <= 64 or rows == 1 for rows, width in shapes) and all(width % 8 == 0 for _, width in shapes)
     assert [w for _, w in shapes] == sorted(w for _, w in shapes)
     torch.testing.assert_close(budgeted, one_by_one, atol=1e-4, rtol=0)
+
+
+def test_a_training_step_split_by_length_gives_the_gradients_of_one_padded_batch(tiny_model: Path) -> None:
+    model = model_io.load(tiny_model).eval()  # eval: no dropout, so both passes compute the same function
+    texts = ["Anzeige", "Das Kabinett hat das Gesetz am Dienstag nach einer langen Debatte verabschiedet.",
+             "Experten zufolge steigt der Preis.", "Teilen Sie diesen Artikel!", "Mehr zum Thema"] * 2
+    lora = [p for n, p in model.named_parameters() if "lora_" in n]
+    assert lora
+    grads = []
+    for encode in (lambda: model.embed(model.tokenize(texts)), lambda: embed_by_length(model, texts, 64)):
+        model.zero_grad()
+        (encode() * torch.linspace(-1, 1, model.encoder.config.hidden_size)).sum().backward()
+        grads.append(torch.cat([p.grad.flatten() for p in lora]))
+    assert grads[0].abs().sum() > 0
+    torch.testing.assert_close(grads[1], grads[0], atol=1e-4, rtol=1e-3)
 
 
 def test_training_is_deterministic_with_a_seed(tiny_encoder: Path, tmp_path: Path) -> None:

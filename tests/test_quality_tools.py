@@ -105,7 +105,7 @@ def test_imported_documents_only_train_and_only_for_their_labels(tiny_encoder: P
     losses = []
     for appeal in ([], ["appeal"]):
         doc = Document("imp-1", ["Teilen Sie diesen Artikel!"], [appeal], annotated=["boilerplate"])
-        losses.append(_batch_loss(model, _live_encoder(model), [doc], [(0, 0, 1)], LABELS, cfg.source_weights).item())
+        losses.append(_batch_loss(model, _live_encoder(model, cfg.step_tokens), [doc], [(0, 0, 1)], LABELS, cfg.source_weights).item())
     assert losses[0] == pytest.approx(losses[1])
 
 

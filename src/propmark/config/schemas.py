@@ -59,6 +59,7 @@ class TrainConfig(_Strict):
     epochs: int = Field(ge=0)
     patience: int = Field(ge=1)
     batch_sentences: int = Field(ge=1)
+    step_tokens: int = Field(ge=8)
     chunk_sentences: int = Field(ge=1)
     lr_lora: float = Field(gt=0)
     lr_head: float = Field(gt=0)

@@ -25,8 +25,12 @@ from propmark.markers.calibration import scale_logits
 from propmark.markers.model import MarkerModel
 
 
-def embed_unique(model: MarkerModel, texts: list[str], batch_tokens: int) -> torch.Tensor:
-    """Embed texts shortest first, each batch as many rows as fit ``batch_tokens`` once padded to a multiple of 8."""
+def embed_by_length(model: MarkerModel, texts: list[str], batch_tokens: int) -> torch.Tensor:
+    """Embed texts shortest first, each batch as many rows as fit ``batch_tokens`` once padded to a multiple of 8.
+
+    Training's step passes through here too (gradients flow through the row assignment): one
+    padded batch of a step's sentences and neighbours was 61% padding.
+    """
     ids = model.token_ids(texts)
     order = sorted(range(len(texts)), key=lambda i: len(ids[i]))
     out = torch.empty(len(texts), model.encoder.config.hidden_size)
@@ -62,7 +66,7 @@ def document_predictions(
     for doc in documents:
         for text in doc:
             unique.setdefault(text, len(unique))
-    embeddings = encode(list(unique)) if encode else embed_unique(model, list(unique), batch_tokens)
+    embeddings = encode(list(unique)) if encode else embed_by_length(model, list(unique), batch_tokens)
     results = []
     for n, doc in enumerate(documents):
         if not doc:

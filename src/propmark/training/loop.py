@@ -11,10 +11,9 @@ figures in the README's Performance section).
 
 oneDNN also keeps a compiled kernel (and the buffers it holds) for each of the last 1,024
 matmul shapes it met, and training meets hundreds (rows and padded lengths vary by step).
-Training keeps ``KERNEL_CACHE`` of them: on 150 steps the peak fell from 3.00 to 2.59-2.62
-GB (5:03-5:23 against 5:57), and over one epoch from 3.10 to 2.71 GB, though that run took
-19.1 against 13.2 minutes (one run: the cap's cost and the machine's are not yet told
-apart). A kernel rebuilt for a shape computes what the cached one did.
+Training keeps ``KERNEL_CACHE`` of them: one epoch, paired on the same machine in the same
+hour, peaked at 2.70 GB against 3.12 GB for 2.6% more time (18:34 against 18:06), with
+byte-identical adapters: a kernel rebuilt for a shape computes what the cached one did.
 """
 
 from __future__ import annotations
@@ -42,7 +41,7 @@ from propmark.training.corpus import Document, load_documents, split_groups, spl
 from propmark.training.sequence import fit_sequence
 from propmark.encoder import load_base
 from propmark.errors import PropmarkError
-from propmark.markers.inference import document_probabilities, embed_unique
+from propmark.markers.inference import document_probabilities, embed_by_length
 from propmark.markers.metrics import best_thresholds, evaluate, label_matrix
 from propmark.markers.model import MarkerModel, ModelSpec, neighbour_index, position_features
 from propmark.markers.optimize import bf16_supported
@@ -105,8 +104,8 @@ def split(cfg: TrainConfig, docs: list[Document], console: Console) -> tuple[lis
 Encode = Callable[[list[str]], torch.Tensor]
 
 
-def _live_encoder(model: MarkerModel) -> Encode:
-    return lambda texts: model.embed(model.tokenize(texts))
+def _live_encoder(model: MarkerModel, step_tokens: int) -> Encode:
+    return lambda texts: embed_by_length(model, texts, step_tokens)
 
 
 def _frozen_encoder(model: MarkerModel, docs: list[Document], batch_tokens: int) -> Encode:
@@ -114,7 +113,7 @@ def _frozen_encoder(model: MarkerModel, docs: list[Document], batch_tokens: int)
     unique = list(dict.fromkeys(t for d in docs for t in d.sentences))
     model.eval()
     with torch.no_grad():
-        table = embed_unique(model, unique, batch_tokens)
+        table = embed_by_length(model, unique, batch_tokens)
     model.train()
     row = {t: i for i, t in enumerate(unique)}
     return lambda texts: table[[row[t] for t in texts]]
@@ -220,7 +219,7 @@ def train(cfg: TrainConfig, console: Console | None = None, replace: bool = Fals
     # A frozen encoder's table of embeddings serves training and the dev and test predictions.
     frozen = None if model.fine_tuned else _frozen_encoder(model, train_docs + dev_docs + test_docs + own_test,
                                                             cfg.batch_sentences * model.spec.max_length)
-    encode = frozen or _live_encoder(model)
+    encode = frozen or _live_encoder(model, cfg.step_tokens)
     rng = random.Random(cfg.seed)
     chunks = _chunks(train_docs, cfg.chunk_sentences, cfg.max_chunks_per_doc, rng)
     per_step = max(1, cfg.batch_sentences // cfg.chunk_sentences)

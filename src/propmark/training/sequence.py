@@ -16,7 +16,7 @@ import torch
 from rich.console import Console
 
 from propmark.config.schemas import TrainConfig
-from propmark.markers.inference import embed_unique
+from propmark.markers.inference import embed_by_length
 from propmark.markers.metrics import best_thresholds, evaluate, label_matrix
 from propmark.markers.model import MarkerModel, neighbour_index, position_features
 from propmark.markers.sequence import layout_features
@@ -28,7 +28,7 @@ def _features(model: MarkerModel, docs: list[Document], encode, batch_tokens: in
     unique = list(dict.fromkeys(t for d in docs for t in d.sentences))
     model.eval()
     with torch.no_grad():
-        table = encode(unique) if encode else embed_unique(model, unique, batch_tokens)
+        table = encode(unique) if encode else embed_by_length(model, unique, batch_tokens)
         row = {t: i for i, t in enumerate(unique)}
         out = []
         for d in docs:
